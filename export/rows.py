@@ -1,0 +1,69 @@
+"""Records to rows: one plain dict per table row, keyed by the schema's column names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from enum import Enum
+
+from normalize import Records
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """What happened to one input file: the `files` table's row."""
+
+    report_id: str
+    source_path: str
+    file_name: str
+    file_format: str
+    size_bytes: int
+    pages: int | None
+    ocr: bool
+    status: str  # ok | partial | failed | duplicate
+    error: str | None
+    seconds: float
+    extractor_version: str
+    ingested_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One input file's outcome: its files row, and its records when it was read."""
+
+    file: FileRow
+    records: Records | None = None
+
+
+def _plain(v):
+    if isinstance(v, Enum):
+        return v.value
+    return v
+
+
+def _dict(obj) -> dict:
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def rows(results: list[Result]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {t: [] for t in ("files", "reports", "projects", "indicators", "amounts", "findings")}
+    for res in results:
+        out["files"].append(_dict(res.file))
+        rec = res.records
+        if rec is None:
+            continue
+        rid = res.file.report_id
+        out["reports"].append({"report_id": rid, **_dict(rec.report)})
+        for name, items in (("projects", rec.projects), ("indicators", rec.indicators),
+                            ("amounts", rec.amounts), ("findings", rec.findings)):
+            out[name].extend({"report_id": rid, **_dict(x)} for x in items)
+    return out
+
+
+def money_text(v: Decimal, places: int) -> str:
+    """A Decimal as plain text: money with its cents (4035100.00), rates as stated (98.36, 100)."""
+    if places == 2:
+        return f"{v.quantize(Decimal('0.01')):f}"
+    n = v.normalize()
+    return f"{n:f}"

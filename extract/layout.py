@@ -1,0 +1,146 @@
+"""Lines to paragraphs, and paragraphs to page text.
+
+Every reader ends here. Real reports reach us with paragraphs cut where they should
+not be: PDF lines wrap at the margin, a sentence runs on across a page break
+("每季度督促各部门更" / "新网站信息;" in the seed report), and text copied out of a PDF
+into Word keeps those cuts as separate paragraphs. `join_broken` mends them with one
+rule of Chinese typesetting: a body paragraph ends with terminal punctuation; one that
+does not, followed by one that does not open with a list or section marker, is the
+same paragraph.
+
+Running headers, footers and page numbers ("— 1 —", "第 3 页 共 9 页") are dropped
+here too, so no parser ever sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from extract.model import Block, BlockKind, Page
+
+# A paragraph that ends with one of these is complete: 。；！？：… and their ASCII forms.
+TERMINAL = regex.compile(r"[。；;！!？?：:…]\s*$")
+
+# Opens a list item or a numbered section: 一、 （一） (1) 1、 1. 1） ① 第一 - • 附件
+MARKER = regex.compile(
+    r"^\s*(?:[-•·●▪]\s|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|\d{1,2}\s*[、.．](?!\d)|\d{1,2}\s*[）)]|[①-⑳]|第[一二三四五六七八九十\d]+[章节部分条]|附件|附表|注[:：])"
+)
+
+# Sentence punctuation inside a paragraph: a line with none of it is a title or a
+# "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
+SENTENCE_PUNCT = regex.compile(r"[，,、。；;]")
+
+# Page furniture: "— 1 —", "- 12 -", "第 3 页", "第3页 共9页", "3 / 9", a bare page number.
+PAGE_NUMBER = regex.compile(
+    r"^\s*(?:[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[-—]?\s*\d{1,4}\s*[-—]?)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A piece of running text as a reader saw it.
+
+    `wraps` is True when the reader knows the line was cut by the margin (a PDF line
+    that reaches the right edge of the text block); None when it cannot know (Word,
+    plain text) and the punctuation rule decides alone.
+    """
+
+    text: str
+    heading: int | None = None  # heading level where the source says so (Word styles, '#')
+    wraps: bool | None = None
+    table: tuple[tuple[str, ...], ...] | None = None  # a table standing at this place
+
+
+def is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER.match(text))
+
+
+def continues(prev: Line, nxt: Line) -> bool:
+    """Is `nxt` the rest of the paragraph that `prev` began?"""
+    if prev.table is not None or nxt.table is not None:
+        return False
+    if prev.heading is not None or nxt.heading is not None:
+        return False
+    a, b = prev.text.rstrip(), nxt.text.lstrip()
+    if not a or not b:
+        return False
+    if prev.wraps:
+        # cut by the margin: always one paragraph, unless it also ended a sentence
+        return not (TERMINAL.search(a) and MARKER.match(b))
+    if TERMINAL.search(a) or MARKER.match(b):
+        return False
+    # the 、 of "一、" is the marker's, not the sentence's: a numbered title does not run on
+    return bool(SENTENCE_PUNCT.search(MARKER.sub("", a, count=1)))
+
+
+def join_broken(lines: Iterable[Line]) -> list[Line]:
+    """Merge lines that are one paragraph; keep headings and tables as they are."""
+    out: list[Line] = []
+    for line in lines:
+        if out and continues(out[-1], line):
+            prev = out[-1]
+            glue = " " if _ascii_word_end(prev.text) and _ascii_word_start(line.text) else ""
+            out[-1] = Line(prev.text.rstrip() + glue + line.text.lstrip(), None, line.wraps)
+        else:
+            out.append(line)
+    return out
+
+
+def _ascii_word_end(s: str) -> bool:
+    s = s.rstrip()
+    return bool(s) and s[-1].isascii() and s[-1].isalpha()
+
+
+def _ascii_word_start(s: str) -> bool:
+    s = s.lstrip()
+    return bool(s) and s[0].isascii() and s[0].isalpha()
+
+
+def table_lines(rows: Sequence[Sequence[str]]) -> str:
+    """A table as `| a | b |` lines, cell line breaks folded to spaces."""
+    return "\n".join(
+        "| " + " | ".join(" ".join((c or "").split()) for c in row) + " |" for row in rows
+    )
+
+
+def build_page(number: int | None, lines: Sequence[Line]) -> Page:
+    """Lay lines out as one page text, one block per paragraph, heading or table."""
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    for line in lines:
+        if line.table is not None:
+            text = table_lines(line.table)
+            kind, rows = BlockKind.TABLE, line.table
+        else:
+            text = line.text.strip()
+            kind = BlockKind.HEADING if line.heading is not None else BlockKind.PARAGRAPH
+            rows = ()
+        if not text:
+            continue
+        blocks.append(Block(kind, text, pos, pos + len(text), line.heading or 0, rows))
+        parts.append(text)
+        pos += len(text) + 1
+    return Page(number, "\n".join(parts), tuple(blocks))
+
+
+def pages_from_lines(pages: Sequence[tuple[int | None, Sequence[Line]]]) -> tuple[Page, ...]:
+    """Mend broken paragraphs within and across pages, then lay out each page.
+
+    A paragraph cut by a page break is joined on the page where it starts: the reader
+    finds the whole sentence there, as a person turning the page reads it.
+    """
+    fixed: list[list[Line]] = []
+    for _, lines in pages:
+        joined = join_broken(lines)
+        if fixed and fixed[-1] and joined and continues(fixed[-1][-1], joined[0]):
+            prev = fixed[-1][-1]
+            fixed[-1][-1] = Line(prev.text.rstrip() + joined[0].text.lstrip(), None, joined[0].wraps)
+            joined = joined[1:]
+        fixed.append(joined)
+    return tuple(build_page(num, lines) for (num, _), lines in zip(pages, fixed))

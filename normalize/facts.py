@@ -1,0 +1,94 @@
+"""Narrative text to facts: a label, then its value in the same clause.
+
+"年初预算批复数 403.51 万元" -> Fact(budget_initial, 4035100.00). The value must follow
+its label within a short window that ends at the clause's end, at a comma, or at the
+next label of another field, so "基本支出按支出性质分为人员经费和公用经费, 人员经费
+154.97 万元" gives 人员经费 its figure and 基本支出 none.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from normalize import patterns as P
+from normalize.amounts import find_money, plain_number
+from normalize.labels import LABEL_FIELD, MONEY_FIELDS, PERCENT_FIELDS, SCORE_FIELDS, label_pattern
+from normalize.model import Fact, Where
+
+# How far after its label a value may stand (characters).
+WINDOW = {"money": 24, "percent": 16, "score": 14, "grade": 8}
+
+# A window also ends at a comma: a clause names one figure.
+STOP = regex.compile(r"[。；;！？!?\n，,]")
+
+# Words that, right before a label, say the figure is not the unit's own (per-capita,
+# last year's, a share): "上年预算数", "人均公用经费", "较上年"
+NOT_OWN = regex.compile(r"(?:上年|去年|上一年|同比|人均|较|比)$")
+
+# A percentage right after a score label is a rate, not a score ("得分率 95%"): guarded by
+# SCORE's own pattern, which needs 分. A money label right before "的" describes a share:
+# "占项目支出的 100%".
+
+
+def _context(text: str, start: int, end: int) -> str:
+    a = max(0, start - 30)
+    b = min(len(text), end + 30)
+    return text[a:b].replace("\n", " ")
+
+
+def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
+    """Facts stated in `text` (a paragraph at offset `base` of page `page`)."""
+    folded = P.fold(text)
+    hits = [(m.start(), m.end(), m.group(0)) for m in label_pattern().finditer(folded)]
+    facts: list[Fact] = []
+    for i, (s, e, label) in enumerate(hits):
+        field = LABEL_FIELD[label]
+        if NOT_OWN.search(folded[max(0, s - 3):s]):
+            continue
+        limit = len(folded)
+        for s2, _, label2 in hits[i + 1:]:
+            if LABEL_FIELD[label2] != field:
+                limit = s2
+                break
+        kind = ("money" if field in MONEY_FIELDS else "percent" if field in PERCENT_FIELDS
+                else "score" if field in SCORE_FIELDS else "grade")
+        limit = min(limit, e + WINDOW[kind])
+        stop = STOP.search(folded, e, limit)
+        if stop and not (kind == "money" and stop.start() == e):
+            limit = stop.start()
+        window = text[e:limit]
+        fact = _value(field, kind, window, e)
+        if fact is None:
+            continue
+        value, raw, vs, ve = fact
+        facts.append(Fact(field, value, raw, label, Where(page, base + vs, base + ve),
+                          _context(text, s, ve), kind == "money"))
+    return facts
+
+
+def _value(field: str, kind: str, window: str, offset: int):
+    folded = P.fold(window)
+    if kind == "money":
+        m = next(find_money(window), None)
+        if m is None:
+            return None
+        return m.yuan, m.raw, offset + m.start, offset + m.end
+    if kind == "percent":
+        m = P.PERCENT.search(folded)
+        if m is None:
+            return None
+        return plain_number(m.group("num")), window[m.start():m.end()], offset + m.start(), offset + m.end()
+    if kind == "score":
+        m = P.SCORE.search(folded)
+        if m is None or "%" in folded[m.start():m.end() + 1]:
+            return None
+        value = plain_number(m.group("num"))
+        if value is None or value > Decimal(1000):
+            return None
+        return value, window[m.start():m.end()], offset + m.start(), offset + m.end()
+    m = P.GRADE.search(folded)
+    if m is None or m.start() > 4:
+        return None
+    return m.group("g"), m.group("g"), offset + m.start(), offset + m.end()

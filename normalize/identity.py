@@ -1,0 +1,136 @@
+"""Who reports, on what, for which year: title, report kind, unit, region, fiscal year,
+report date, and the project a single-project report is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from extract.model import BlockKind, Document
+from normalize import patterns as P
+from normalize.dates import find_dates
+from normalize.model import ReportKind
+
+# Title words by report kind (LABELING.md): the whole spending of a unit, or one project.
+DEPT_WORDS = regex.compile(r"(?:部门|单位|机关)?整体(?:支出)?|部门支出绩效|部门评价")
+PROJECT_WORDS = regex.compile(r"项目|专项资金|专项|转移支付|资金")
+REPORT_TITLE = regex.compile(r"绩效.{0,12}(?:报告|自评表|评价表|评价)|自评(?:报告|表)|评价报告")
+
+# An organisation's name ends with one of these (龙山县大数据中心, 南县财政局, 吉首市乾州街道办事处).
+ORG_SUFFIX = (r"(?:办事处|委员会|管理局|人民政府|政府|中心|局|委|办|院|站|所|学校|校|厅|处|队|会|馆|部|室|"
+              r"公司|医院|指挥部|幼儿园|大学|学院|中学|小学|集团|协会|社|台|场|园|团)")
+ORG = regex.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?{ORG_SUFFIX}$")
+# the unit named on a cover or in a letterhead field: "部门(单位)名称: 岳阳市…", "单位名称：…"
+UNIT_FIELD = regex.compile(
+    r"(?:部门\s*[(（]\s*单位\s*[)）]\s*名\s*称|单\s*位\s*名\s*称|部\s*门\s*名\s*称|填\s*报\s*单\s*位|"
+    r"预算单位名称|实施单位|评价单位)\s*(?:[(（]盖章[)）])?\s*[:：]\s*(?P<name>[^\s:：,，。|]{2,40})")
+# a budget code before a unit or project name: "219001-池州市…", "51000021R000000019951-工资性支出"
+LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
+STAMP = regex.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
+# leading place names of a unit: 龙山县, 红河州, 湖南省长沙市, 吉首市乾州街道
+PLACE = regex.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗))+")
+# a report date line's own label: 报告日期, 填报日期, 评价日期
+DATE_LABEL = regex.compile(r"(?:报告|填报|评价|编制|成文)日期\s*[:：]?\s*")
+
+
+def title(doc: Document) -> str | None:
+    """The report's title: the first heading or short paragraph that names a performance report."""
+    blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE][:12]
+    for b in blocks:
+        if len(b.text) <= 80 and REPORT_TITLE.search(b.text):
+            return b.text.strip("# ")
+    for b in blocks:
+        if b.kind is BlockKind.HEADING:
+            return b.text
+    return None
+
+
+def report_kind(title_text: str | None, text: str, n_projects: int, stated_count: int | None) -> ReportKind:
+    t = title_text or ""
+    if DEPT_WORDS.search(t):
+        return ReportKind.DEPT_OVERALL
+    many = n_projects > 1 or (stated_count or 0) > 1
+    if PROJECT_WORDS.search(t):
+        return ReportKind.UNKNOWN if many else ReportKind.PROJECT
+    head = text[:600]
+    if DEPT_WORDS.search(head) and "整体" in head:
+        return ReportKind.DEPT_OVERALL
+    if PROJECT_WORDS.search(head) or n_projects == 1:
+        return ReportKind.UNKNOWN if many else ReportKind.PROJECT
+    return ReportKind.UNKNOWN
+
+
+def clean_unit(name: str | None) -> str | None:
+    if not name:
+        return None
+    s = STAMP.sub("", name).strip()
+    s = LEADING_CODE.sub("", s).strip(" :：")
+    return s or None
+
+
+def unit_from_text(doc: Document, title_text: str | None) -> str | None:
+    text = doc.text
+    m = UNIT_FIELD.search(P.fold(text[:3000]))
+    if m:
+        return clean_unit(m.group("name"))
+    if title_text:
+        # "龙山县大数据中心 2022 年部门整体支出绩效自评报告": the unit stands before the year
+        head = regex.split(r"\s*(?:19|20)\d{2}\s*年", title_text, maxsplit=1)[0]
+        head = regex.sub(r"^关于", "", head).strip()
+        if head != title_text and ORG.match(head) and not PLACE.fullmatch(head):
+            return head
+    return signature_unit(doc)
+
+
+def signature_unit(doc: Document) -> str | None:
+    """The unit that signs: a short organisation line just before the closing date."""
+    blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE]
+    for b in reversed(blocks[-8:]):
+        s = P.fold(b.text).strip()
+        s = P.DATE_CN.sub("", s).strip()
+        s = STAMP.sub("", s).strip()
+        if s and len(s) <= 30 and ORG.match(s) and not PLACE.fullmatch(s):
+            return s
+    return None
+
+
+def region(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    m = PLACE.match(unit)
+    return m.group(0) if m and m.group(0) != unit else None
+
+
+def fiscal_year(title_text: str | None, text: str) -> int | None:
+    for source in (title_text or "", text[:200]):
+        m = P.YEAR.search(P.fold(source))
+        if m:
+            return int(m.group("y"))
+    m = regex.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", P.fold(text))
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def report_date(doc: Document) -> dt.date | None:
+    """The date the report gives itself: a labelled 报告日期, else the last date standing alone
+    (the signature: "龙山县大数据中心 / 2023年6月5日")."""
+    text = P.fold(doc.text)
+    m = DATE_LABEL.search(text)
+    if m:
+        for d, s, _ in find_dates(text[m.end():m.end() + 20]):
+            if s <= 2:
+                return d
+    blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE]
+    for b in reversed(blocks):
+        s = P.fold(b.text).strip()
+        dates = list(find_dates(s))
+        if len(dates) == 1:
+            d, a, e = dates[0]
+            rest = (s[:a] + s[e:]).strip()
+            rest = STAMP.sub("", rest).strip()
+            if not rest or (len(rest) <= 30 and ORG.match(rest)):
+                return d
+    return None

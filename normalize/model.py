@@ -1,0 +1,128 @@
+"""The records normalize produces from one Document: plain frozen values.
+
+`Records` is what export writes; report_id (the file's sha256) is added by the run,
+since normalize knows nothing of files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+
+class ReportKind(str, Enum):
+    DEPT_OVERALL = "dept_overall"
+    PROJECT = "project"
+    UNKNOWN = "unknown"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value stands: page (None for Word/text), offsets into that page's text."""
+
+    page: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One statement of a field's value in the document."""
+
+    field: str
+    value: object  # Decimal (yuan, percent, score), str, int or date
+    raw: str
+    label: str
+    where: Where
+    context: str = ""
+    money: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    report_kind: ReportKind = ReportKind.UNKNOWN
+    unit_name: str | None = None
+    region: str | None = None
+    fiscal_year: int | None = None
+    report_date: dt.date | None = None
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    expenditure: Decimal | None = None
+    execution_rate: Decimal | None = None
+    basic_expenditure: Decimal | None = None
+    personnel_expenditure: Decimal | None = None
+    public_expenditure: Decimal | None = None
+    project_expenditure: Decimal | None = None
+    self_score: Decimal | None = None
+    grade: str | None = None
+    project_count: int | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    seq: int
+    project_name: str
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    expenditure: Decimal | None = None
+    execution_rate: Decimal | None = None
+    score: Decimal | None = None
+    grade: str | None = None
+    summary: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    project_name: str | None
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    target: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation_reason: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AmountRow:
+    field: str | None
+    label: str | None
+    raw: str
+    value: Decimal
+    page: int | None
+    char_start: int
+    char_end: int
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str
+    severity: Severity
+    field: str | None
+    expected: str | None
+    actual: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Everything read from one document."""
+
+    report: Report
+    projects: tuple[Project, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    amounts: tuple[AmountRow, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())

@@ -1,0 +1,69 @@
+"""Every regular expression of normalize, named, with the real text it matches.
+
+Patterns run on width-folded text (`fold`): full-width digits and punctuation are
+mapped one character to one character, so offsets found here are offsets into the
+document's own text.
+"""
+
+from __future__ import annotations
+
+import regex
+
+# Full-width ASCII (！ to ～) and the ideographic space, folded one-for-one.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold(text: str) -> str:
+    """'４０３．５１万元' -> '403.51万元', keeping every offset."""
+    return text.translate(_FOLD)
+
+
+# 403.51 | 1,234.56 | 2 345.60 (thin space groups are rare; commas common) | 100
+NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+
+# Chinese numerals written out: 贰拾叁 | 四百零三 | 一点五
+CN_NUMBER = r"[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟点]+"
+
+# money with its unit: "403.51 万元", "2,345.60元", "6亿元", "1.2 亿元", "300千元"
+MONEY = regex.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|千元|元)")
+
+# money written in Chinese numerals: "贰拾叁万元", "四百零三万元", "一点五亿元"
+CN_MONEY = regex.compile(rf"(?P<num>{CN_NUMBER}(?:[万亿]{CN_NUMBER}?)*[万亿]?)(?P<unit>元)")
+
+# a percentage: "100%", "98.36 %", "100.00％"; or "百分之九十五"
+PERCENT = regex.compile(rf"(?P<num>{NUMBER})\s*%")
+CN_PERCENT = regex.compile(rf"百分之(?P<num>{CN_NUMBER})")
+
+# a score: "88 分", "91.8分" (not 分值, 分钟, 分别, 分配, 分析, 分类, 分解, 分项)
+SCORE = regex.compile(rf"(?P<num>{NUMBER})\s*分(?![值钟别配析类解项档数布散])")
+
+# a bare number, as in a table cell under a 单位：万元 header: "41.28", "1,084.25"
+BARE_NUMBER = regex.compile(rf"^\s*(?P<num>-?{NUMBER})\s*$")
+
+# the unit of a table, from its caption or a header cell: "单位：万元", "金额单位:元",
+# "（万元）", "(单位:万元)", "资金情况(万元)", "年度预算数(万元)"
+TABLE_UNIT = regex.compile(r"(?:单位\s*[:：]?\s*|[(（]\s*)(?P<unit>亿元|万元|千元|元)")
+
+# dates: "2023年6月5日", "2023 年 6 月 5 日", "2019年06月18日", "2023.6.5", "2023-06-05", "2023/6/5"
+DATE_CN = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+DATE_NUM = regex.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<d>\d{1,2})(?![\d.])")
+# a date written in Chinese numerals: "二〇二三年六月五日"
+DATE_CN_NUMERAL = regex.compile(
+    r"(?P<y>[二〇○零一三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
+
+# the year evaluated: "2022年度", "2022 年", "（2023年度）"
+YEAR = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?P<du>度)?")
+
+# how many projects a report covers: "项目共15个", "实施项目共15个", "共有 1 个项目",
+# "选择10个2021年县级重点项目", "单位专项业务费项目 8 个"
+PROJECT_COUNT = regex.compile(
+    r"项目\s*(?:共|总计|合计)?\s*(?P<n>\d{1,4})\s*个(?!月|百分)"
+    r"|共(?:有|计|涉及)?\s*(?P<n>\d{1,4})\s*个(?:[^，。,；\d]{0,10})项目"
+    r"|(?:选择|选取|涉及|包括|实施)\s*(?P<n>\d{1,4})\s*个[^，。,；]{0,14}项目"
+)
+
+# the grade a report states: "评价等级为优秀", "等次：良", "自评为优"
+GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中差])(?![化势质先惠点等])")
+
+# terminators of a label's window: a value belongs to the label before it in the same clause
+CLAUSE_END = regex.compile(r"[。；;！？!?\n]")

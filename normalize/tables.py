@@ -1,0 +1,203 @@
+"""Tables to facts: the standard forms' funds block, their 总分 row, their key cells,
+and their indicator rows.
+
+Headers are found by their labels, never by position: a funds header row names at
+least two of 年初预算数 / 全年预算数 / 全年执行数 / 执行率 / 分值 / 得分, and the row
+below it labelled 年度资金总额 (or 总额, 合计) holds the totals. The money unit comes
+from the header or the caption (资金情况(万元), 单位：万元); a cell that carries its
+own unit (4753.66万元) keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from normalize import patterns as P
+from normalize.amounts import Unit, parse_money, parse_percent, parse_score, table_unit
+from normalize.facts import scan
+from normalize.model import Fact, Indicator, Where
+
+Rows = Sequence[Sequence[str]]
+
+
+def squash(cell: str) -> str:
+    """A cell's words without spaces or line breaks: '全年预算\n数(A)' -> '全年预算数(A)'."""
+    return regex.sub(r"\s+", "", P.fold(cell or ""))
+
+
+# funds-block columns: field -> header words (after squash)
+FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "budget_initial": ("年初预算数", "年初预算", "年初批复数", "年初数"),
+    "budget_adjusted": ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数"),
+    "expenditure": ("全年执行数", "预算执行数", "执行数", "实际支出", "全年实际支出", "决算数"),
+    "execution_rate": ("执行率", "预算执行率"),
+    "weight": ("分值", "权重"),
+    "score": ("得分",),
+}
+# the totals row of the funds block
+TOTAL_ROW = regex.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计|年度资金总额合计)[:：]?$")
+# the final score row of a form
+SCORE_ROW = regex.compile(r"^(?:总分|总得分|合计得分|综合得分|自评总分)[:：]?$")
+
+# key cells of a form: the value is the next non-empty cell to the right
+KEY_CELLS: dict[str, tuple[str, ...]] = {
+    "project_name": ("项目名称",),
+    "implementer": ("实施单位", "实施单位(盖章)", "项目实施单位", "填报单位", "填报单位(盖章)", "单位名称",
+                    "部门名称", "部门(单位)名称", "预算单位名称", "预算单位", "一级预算单位名称", "单位名称(盖章)"),
+    "department": ("主管部门", "主管部门及代码", "预算部门"),
+    "grade": ("评价等级", "自评等级", "等级", "评价结果"),
+}
+
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称", "具体指标"),
+    "nature": ("指标性质",),
+    "target": ("年度指标值", "指标值", "年度目标值", "预期指标值", "目标值", "年度绩效指标值", "计划指标值"),
+    "measure": ("度量单位", "计量单位"),
+    "actual": ("实际完成值", "全年实际值", "完成值", "实际值", "实际完成情况", "全年实际完成值", "实际完成指标值"),
+    "weight": ("分值", "权重"),
+    "score": ("得分", "自评得分"),
+    "reason": ("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施", "未完成原因分析", "偏差原因分析",
+               "原因分析及改进措施", "偏差原因", "未完成原因"),
+}
+LEVEL_WEIGHT = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
+TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
+
+
+def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field -> column index, for a header row; the first column that names the field."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        c = regex.sub(r"[(（][^)）]*[)）]$", "", squash(cell))  # 全年预算数(A) -> 全年预算数
+        for field, words in columns.items():
+            if field not in found and c in words:
+                found[field] = i
+                break
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class TableFacts:
+    facts: tuple[Fact, ...]
+    keys: dict[str, str]  # project_name, implementer, department, grade
+    indicators: tuple[Indicator, ...]
+    part_score: object | None = None  # the funds block's own 得分 (a part, not the total)
+
+
+def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
+    lines = text.split("\n")
+    start = base + sum(len(x) + 1 for x in lines[:r])
+    return Where(page, start, start + len(lines[r]) if r < len(lines) else start)
+
+
+def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str = "") -> TableFacts:
+    facts: list[Fact] = []
+    keys: dict[str, str] = {}
+    indicators: list[Indicator] = []
+    unit = table_unit(caption)
+    header: dict[str, int] | None = None
+    score_col: int | None = None
+    ind_header: dict[str, int] | None = None
+    levels = [None, None]
+    part_score = None
+    for r, row in enumerate(rows):
+        cells = [squash(c) for c in row]
+        where = _row_where(page, base, text, r)
+        # a unit stated anywhere in a header cell applies from here on
+        for c in row:
+            u = table_unit(c)
+            if u is not None and not parse_money(c):
+                unit = u
+        cols = _match_columns(row, FUNDS_COLUMNS)
+        icols = _match_columns(row, INDICATOR_COLUMNS)
+        if {"level1", "level2"} <= icols.keys() or {"level3", "target"} <= icols.keys():
+            ind_header, levels = icols, [None, None]
+            if "score" in icols:
+                score_col = icols["score"]
+            continue
+        if len(cols.keys() & {"budget_initial", "budget_adjusted", "expenditure", "execution_rate"}) >= 2:
+            header, ind_header = cols, None
+            if "score" in cols:
+                score_col = cols["score"]
+            continue
+        first = next((i for i, c in enumerate(cells) if c), None)
+        if first is None:
+            continue
+        # the totals row of a funds block
+        if header is not None and any(TOTAL_ROW.match(c) for c in cells[: min(header.values())] if c):
+            for field in ("budget_initial", "budget_adjusted", "expenditure"):
+                if field in header and header[field] < len(row):
+                    v = parse_money(row[header[field]], unit)
+                    if v is not None:
+                        raw = row[header[field]].strip()
+                        facts.append(Fact(field, v, raw + (unit.value if unit and P.BARE_NUMBER.match(P.fold(raw)) else ""),
+                                          "年度资金总额", where, " | ".join(row), True))
+            if "execution_rate" in header and header["execution_rate"] < len(row):
+                v = parse_percent(row[header["execution_rate"]])
+                if v is not None:
+                    facts.append(Fact("execution_rate", v, row[header["execution_rate"]].strip(), "执行率", where,
+                                      " | ".join(row)))
+            if "score" in header and header["score"] < len(row):
+                part_score = parse_score(row[header["score"]])
+            header = None
+            continue
+        # the final score of the form
+        if SCORE_ROW.match(cells[first]):
+            if score_col is not None and score_col < len(row):
+                v = parse_score(row[score_col])
+                if v is not None:
+                    facts.append(Fact("self_score", v, row[score_col].strip(), cells[first], where, " | ".join(row)))
+            ind_header = None
+            continue
+        # indicator rows
+        if ind_header is not None:
+            ind = _indicator(row, ind_header, levels, page)
+            if ind is not None:
+                indicators.append(ind)
+                continue
+        # key cells and label cells
+        for i, c in enumerate(cells):
+            key = next((k for k, words in KEY_CELLS.items() if c.rstrip(":：") in words), None)
+            if key is not None:
+                value = next((row[j].strip() for j in range(i + 1, len(row)) if squash(row[j])), None)
+                if value and key not in keys:
+                    keys[key] = " ".join(value.split())
+            elif c and not P.BARE_NUMBER.match(c):
+                facts.extend(scan(row[i], page, where.start))
+    return TableFacts(tuple(facts), keys, tuple(indicators), part_score)
+
+
+def _cell(row: Sequence[str], cols: dict[str, int], field: str) -> str | None:
+    i = cols.get(field)
+    if i is None or i >= len(row):
+        return None
+    v = " ".join((row[i] or "").split())
+    return v or None
+
+
+def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int | None) -> Indicator | None:
+    l1, l2, l3 = _cell(row, cols, "level1"), _cell(row, cols, "level2"), _cell(row, cols, "level3")
+    # a merged cell is empty below its first row in a PDF, repeated in Word: carry it down
+    if l1:
+        levels[0] = LEVEL_WEIGHT.sub("", l1).strip()
+        levels[1] = None
+    if l2:
+        levels[1] = l2
+    if not l3 or l3 in ("……", "...", "…"):
+        return None
+    l3 = TEMPLATE_NO.sub("", l3).strip()
+    if not l3:
+        return None
+    target = _cell(row, cols, "target")
+    if "nature" in cols or "measure" in cols:
+        parts = [_cell(row, cols, "nature"), target, _cell(row, cols, "measure")]
+        target = "".join(p for p in parts if p) or None
+    weight = _cell(row, cols, "weight")
+    score = _cell(row, cols, "score")
+    return Indicator(None, levels[0], levels[1], l3, target, _cell(row, cols, "actual"),
+                     parse_score(weight) if weight else None, parse_score(score) if score else None,
+                     _cell(row, cols, "reason"), page)
