@@ -30,6 +30,9 @@ MARKER = regex.compile(
     r"|\d{1,2}\s*[、.．](?!\d)|\d{1,2}\s*[）)]|[①-⑳]|第[一二三四五六七八九十\d]+[章节部分条]|附件|附表|注[:：])"
 )
 
+# a numbered marker: (8) 1、 一、 （一）
+NUMBERED = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）])")
+
 # Sentence punctuation inside a paragraph: a line with none of it is a title or a
 # "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
 SENTENCE_PUNCT = regex.compile(r"[，,、。；;]")
@@ -54,6 +57,7 @@ class Line:
     heading: int | None = None  # heading level where the source says so (Word styles, '#')
     wraps: bool | None = None
     table: tuple[tuple[str, ...], ...] | None = None  # a table standing at this place
+    continued: bool = False  # the table goes on from the previous page
 
 
 def is_page_number(text: str) -> bool:
@@ -75,7 +79,11 @@ def continues(prev: Line, nxt: Line) -> bool:
     if TERMINAL.search(a) or MARKER.match(b):
         return False
     # the 、 of "一、" is the marker's, not the sentence's: a numbered title does not run on
-    return bool(SENTENCE_PUNCT.search(MARKER.sub("", a, count=1)))
+    body = MARKER.sub("", a, count=1)
+    if SENTENCE_PUNCT.search(body):
+        return True
+    # a numbered item that runs on after a colon ("(8) X项目绩效自评综述：根据年初设") is a sentence
+    return body != a and bool(NUMBERED.match(a)) and bool(regex.search(r"[:：]\s*\S", body))
 
 
 def join_broken(lines: Iterable[Line]) -> list[Line]:
@@ -123,7 +131,7 @@ def build_page(number: int | None, lines: Sequence[Line]) -> Page:
             rows = ()
         if not text:
             continue
-        blocks.append(Block(kind, text, pos, pos + len(text), line.heading or 0, rows))
+        blocks.append(Block(kind, text, pos, pos + len(text), line.heading or 0, rows, line.continued))
         parts.append(text)
         pos += len(text) + 1
     return Page(number, "\n".join(parts), tuple(blocks))

@@ -56,6 +56,7 @@ class Block:
     end: int
     level: int = 0
     rows: tuple[tuple[str, ...], ...] = ()
+    continued: bool = False  # a table that goes on from the previous page's last table
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,13 +97,35 @@ def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
     return drop
 
 
+def _fragment(row: tuple[str, ...]) -> bool:
+    """A row that is only the rest of cells cut by the page break: a little text, no figures."""
+    filled = [c for c in row if c]
+    return 0 < len(filled) <= max(1, len(row) // 3) and not any(regex.search(r"\d", c) for c in filled)
+
+
+def _stitch(pages: list[list[dict]]) -> None:
+    """A table that opens a page with as many columns as the table that closed the previous
+    page goes on from it: mark it, and give a row cut by the break back its cell text."""
+    for prev, cur in zip(pages, pages[1:]):
+        if not prev or not cur or "table" not in prev[-1] or "table" not in cur[0]:
+            continue
+        a, b = prev[-1]["table"], cur[0]["table"]
+        if not a or not b or len(a[-1]) != len(b[0]):
+            continue
+        cur[0]["continued"] = True
+        if _fragment(b[0]):
+            last = tuple(x + y for x, y in zip(a[-1], b[0]))
+            prev[-1]["table"] = a[:-1] + (last,)
+            cur[0]["table"] = b[1:]
+
+
 def _to_lines(items: list[dict], left: float, right: float, body: float) -> list[Line]:
     lines: list[Line] = []
     center = (left + right) / 2
     prev_title: dict | None = None
     for it in items:
         if "table" in it:
-            lines.append(Line("", table=it["table"]))
+            lines.append(Line("", table=it["table"], continued=it.get("continued", False)))
             prev_title = None
             continue
         cw = max(it["size"], 1.0)
@@ -147,6 +169,7 @@ def read_pdf(path: Path) -> Document:
         raise EmptyFile("no text layer: the PDF holds only images (a scan); OCR is needed")
     drop = _furniture(raw)
     kept = [[it for ii, it in enumerate(items) if (pi, ii) not in drop] for pi, items in enumerate(raw)]
+    _stitch(kept)
     body = statistics.median(it["size"] for it in texts)
     body_lines = [it for it in texts if abs(it["size"] - body) < 0.5] or texts
     left = min(it["x0"] for it in body_lines)

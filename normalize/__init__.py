@@ -53,11 +53,13 @@ def records(doc: Document) -> Records:
     loose_indicators: list[Indicator] = []
     count_text: list[str] = []
 
+    state = None
     for page in doc.pages:
         caption = ""
         for b in page.blocks:
             if b.kind is BlockKind.TABLE:
-                tf = read_table(b.rows, b.text, page.number, b.start, caption)
+                tf = read_table(b.rows, b.text, page.number, b.start, caption, state if b.continued else None)
+                state = tf.state
                 if "project_name" in tf.keys:
                     forms.append(_Form(tf.keys["project_name"], page.number))
                 target = forms[-1] if forms else None
@@ -110,7 +112,7 @@ def records(doc: Document) -> Records:
                                 summary=proj.summary(it.text), page=it.page))
     if kind is ReportKind.PROJECT:
         if not projects:
-            name = proj.title_project(title, unit)
+            name = proj.title_project(_with_subtitle(doc, title), unit) or proj.body_project(doc.text)
             if name:
                 projects.append(Project(1, name, page=doc.pages[0].number))
         if len(projects) == 1:
@@ -126,6 +128,16 @@ def records(doc: Document) -> Records:
     all_facts = report_facts + [f for _, fs in items for f in fs] + [f for fm in forms[1:] for f in fm.facts]
     findings: list[Finding] = check(report, projects, report_facts)
     return Records(report, tuple(projects), tuple(indicators), _amounts(doc, all_facts), tuple(findings))
+
+
+def _with_subtitle(doc: Document, title: str | None) -> str | None:
+    """The title with a bracketed subtitle line under it: '…自评报告' + '(林业专项行动经费项目)'."""
+    blocks = [b for p in doc.pages for b in p.blocks][:6]
+    for a, b in zip(blocks, blocks[1:]):
+        if title and a.text.strip("# ") == title and P.fold(b.text).strip().startswith("(") \
+                and P.fold(b.text).strip().endswith(")") and len(b.text) <= 50:
+            return title + b.text.strip()
+    return title
 
 
 def _project_count(text: str) -> int | None:

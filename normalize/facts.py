@@ -13,12 +13,12 @@ from decimal import Decimal
 import regex
 
 from normalize import patterns as P
-from normalize.amounts import find_money, plain_number
+from normalize.amounts import find_money, plain_number, table_unit, to_yuan
 from normalize.labels import LABEL_FIELD, MONEY_FIELDS, PERCENT_FIELDS, SCORE_FIELDS, label_pattern
 from normalize.model import Fact, Where
 
 # How far after its label a value may stand (characters).
-WINDOW = {"money": 24, "percent": 16, "score": 14, "grade": 8}
+WINDOW = {"money": 40, "percent": 16, "score": 14, "grade": 8}
 
 # A window also ends at a comma: a clause names one figure.
 STOP = regex.compile(r"[。；;！？!?\n，,]")
@@ -60,12 +60,34 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
             limit = stop.start()
         window = text[e:limit]
         fact = _value(field, kind, window, e)
+        if fact is None and kind == "money":
+            fact = _bare_after_unit(folded, s, window, e)
         if fact is None:
             continue
         value, raw, vs, ve = fact
         facts.append(Fact(field, value, raw, label, Where(page, base + vs, base + ve),
                           _context(text, s, ve), kind == "money"))
     return facts
+
+
+# "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25": a unit stated before the label
+# in the same line applies to a bare number right after it
+BARE_AFTER = regex.compile(rf"^[)）]?\s*[:：]?\s*(?P<num>{P.NUMBER})(?!\s*[%％个年月日次人万亿元.])")
+
+
+def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
+    line_start = max(folded.rfind("\n", 0, label_start) + 1, label_start - 30)
+    unit = table_unit(folded[line_start:label_start])
+    if unit is None:
+        return None
+    m = BARE_AFTER.match(P.fold(window))
+    if m is None:
+        return None
+    num = plain_number(m.group("num"))
+    if num is None:
+        return None
+    raw = window[m.start("num"):m.end("num")]
+    return to_yuan(num, unit), raw + unit.value, offset + m.start("num"), offset + m.end("num")
 
 
 def _value(field: str, kind: str, window: str, offset: int):
@@ -88,6 +110,7 @@ def _value(field: str, kind: str, window: str, offset: int):
         if value is None or value > Decimal(1000):
             return None
         return value, window[m.start():m.end()], offset + m.start(), offset + m.end()
+    folded = regex.sub(r"\s+", "", folded)  # "自评为优 秀": a line wrap inside the word
     m = P.GRADE.search(folded)
     if m is None or m.start() > 4:
         return None

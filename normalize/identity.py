@@ -12,6 +12,7 @@ from extract.model import BlockKind, Document
 from normalize import patterns as P
 from normalize.dates import find_dates
 from normalize.model import ReportKind
+from normalize.segment import leading_org
 
 # Title words by report kind (LABELING.md): the whole spending of a unit, or one project.
 DEPT_WORDS = regex.compile(r"(?:部门|单位|机关)?整体(?:支出)?|部门支出绩效|部门评价")
@@ -25,7 +26,8 @@ ORG = regex.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?{ORG_SUFFIX}$")
 # the unit named on a cover or in a letterhead field: "部门(单位)名称: 岳阳市…", "单位名称：…"
 UNIT_FIELD = regex.compile(
     r"(?:部门\s*[(（]\s*单位\s*[)）]\s*名\s*称|单\s*位\s*名\s*称|部\s*门\s*名\s*称|填\s*报\s*单\s*位|"
-    r"预算单位名称|实施单位|评价单位)\s*(?:[(（]盖章[)）])?\s*[:：]\s*(?P<name>[^\s:：,，。|]{2,40})")
+    r"预算单位名称|实施单位|项目单位|评价单位)\s*(?:[(（]盖章[)）])?\s*[:：]?\s*"
+    r"(?P<name>[^\s:：,，。|]{2,40}?)(?=\s|[:：,，。|]|主管部门|项目负责人|联系电话|评价方式|评价机构|报告日期|$)")
 # a budget code before a unit or project name: "219001-池州市…", "51000021R000000019951-工资性支出"
 LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
 STAMP = regex.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
@@ -77,10 +79,13 @@ def unit_from_text(doc: Document, title_text: str | None) -> str | None:
         return clean_unit(m.group("name"))
     if title_text:
         # "龙山县大数据中心 2022 年部门整体支出绩效自评报告": the unit stands before the year
-        head = regex.split(r"\s*(?:19|20)\d{2}\s*年", title_text, maxsplit=1)[0]
+        head = regex.split(r"\s*(?:(?:19|20)\d{2}\s*年|关于)", title_text, maxsplit=1)[0]
         head = regex.sub(r"^关于", "", head).strip()
-        if head != title_text and ORG.match(head) and not PLACE.fullmatch(head):
+        if head and head != title_text and ORG.match(head) and not PLACE.fullmatch(head):
             return head
+        org = leading_org(regex.sub(r"^关于", "", title_text))
+        if org and not PLACE.fullmatch(org):
+            return org
     return signature_unit(doc)
 
 
@@ -103,15 +108,25 @@ def region(unit: str | None) -> str | None:
     return m.group(0) if m and m.group(0) != unit else None
 
 
+# a year that is part of a date or a month ("2018 年7月", "2022年8月22日") is not the year evaluated
+YEAR_NOT_DATE = regex.compile(r"(?<![\d〔\[(（])(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+YEAR_DU = regex.compile(r"(?<![\d〔\[(（])(?P<y>(?:19|20)\d{2})\s*年度")
+
+
 def fiscal_year(title_text: str | None, text: str) -> int | None:
-    for source in (title_text or "", text[:200]):
-        m = P.YEAR.search(P.fold(source))
+    """The year evaluated: the title's year, else the first 'YYYY年度', else the first year
+    near the start that is not part of a date."""
+    if title_text:
+        m = P.YEAR.search(P.fold(title_text))
         if m:
             return int(m.group("y"))
-    m = regex.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", P.fold(text))
+    folded = P.fold(text)
+    m = YEAR_DU.search(folded)
     if m:
-        return int(m.group(1))
-    return None
+        return int(m.group("y"))
+    body = regex.sub(r"《[^》]*》", "", folded[:600])  # a cited document's year is not ours
+    m = YEAR_NOT_DATE.search(body)
+    return int(m.group("y")) if m else None
 
 
 def report_date(doc: Document) -> dt.date | None:

@@ -21,7 +21,7 @@ from normalize.model import Fact
 # trailing words after a project's name in an item head or a title
 NAME_TAIL = regex.compile(
     r"(?:(?:支出)?(?:整体)?绩效(?:目标)?(?:自评|自我评价|评价)(?:综述|情况|结果|报告|表)?(?:的报告)?|"
-    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告)$")
+    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$")
 # a project's name ends with one of these
 PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专项|基金|费用|[(（]\S{1,20}[)）])$")
 # a section heading is not a project, even when it ends like one: 项目概况, 项目资金使用情况
@@ -62,14 +62,21 @@ def item(text: str, page: int | None, start: int) -> Item | None:
     if not m or not MARKER.match(text):
         return None
     rest = text[m.end():]
-    end = HEAD_END.search(rest)
-    head = rest[: end.start()] if end else rest
-    if len(head) > 70:
-        return None
-    name = project_name(head)
-    if name is None:
-        return None
-    return Item(name, start, start + len(text), text, page)
+    # the head runs to the first punctuation; a name with a comma in it
+    # ("村内干道,巷道路面硬化建设项目") runs on to the next
+    cut = 0
+    for _ in range(2):
+        end = HEAD_END.search(rest, cut)
+        head = rest[: end.start()] if end else rest
+        if len(head) > 70:
+            return None
+        name = project_name(head)
+        if name is not None:
+            return Item(name, start, start + len(text), text, page)
+        if end is None or end.group(0) not in ",，":
+            return None
+        cut = end.end()
+    return None
 
 
 def summary(text: str) -> str | None:
@@ -91,13 +98,38 @@ def title_project(title_text: str | None, unit: str | None) -> str | None:
     t = regex.sub(r"^关于", "", t)
     if unit and t.startswith(unit):
         t = t[len(unit):]
-    t = regex.sub(r"^.*?(?:19|20)\d{2}\s*年度?", "", t)
-    t = regex.sub(r"^(?:度|的|关于)", "", t).strip()
-    for _ in range(3):
-        t = NAME_TAIL.sub("", t).strip()
-    t = regex.sub(r"(?:项目)?支出$", "", t) if t.endswith("项目支出") else t
-    if len(t) >= 4 and PROJECT_END.search(t) and not NOT_PROJECT.search(t):
-        return t
+    t = regex.sub(r"^关于", "", t)
+    # the name stands before the year ("…补助资金2023年度绩效自评报告") or after it
+    before, _, after = regex.sub(r"\s*((?:19|20)\d{2})\s*年度?", "\x00", t, count=1).partition("\x00")
+    for cand in ((before, after) if after or before != t else (t,)):
+        c = regex.sub(r"^(?:度|的|关于)", "", cand).strip()
+        for _ in range(3):
+            c = NAME_TAIL.sub("", c).strip()
+        c = c[:-2] if c.endswith("项目支出") else c
+        if len(c) >= 4 and PROJECT_END.search(c) and not NOT_PROJECT.search(c):
+            return c
+    return None
+
+
+# a project named in the opening sentences: "对2021年专项工作经费绩效情况进行…",
+# "对环境监测站2021年度百岁宫大气监测专项项目使用管理情况认真开展了自评"
+BODY_NAME = regex.compile(
+    r"(?:19|20)\d{2}\s*年度?(?P<n>[^，。,；;：:、（）()“”]{4,40}?(?:项目|经费|资金|工程))"
+    r"(?=绩效|使用|支出|资金使用|的绩效|实施|开展|进行|管理|自评|[，,。])")
+# "项目名称公共文化服务体系运行保障经费项目单位…", "项目名称：X"
+NAME_FIELD = regex.compile(r"项目名称\s*[:：]?\s*(?P<n>[^\s:：,，。|]{4,50}?)(?=项目单位|主管部门|实施单位|项目负责人|[\s,，。|]|$)")
+
+
+def body_project(text: str) -> str | None:
+    """The project named near the start of a report that has no title naming it."""
+    head = P.fold(text[:1500])
+    m = NAME_FIELD.search(head)
+    if m and PROJECT_END.search(m.group("n")):
+        return m.group("n")
+    for m in BODY_NAME.finditer(head):
+        name = project_name(m.group("n"))
+        if name:
+            return name
     return None
 
 

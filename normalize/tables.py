@@ -11,7 +11,7 @@ own unit (4753.66万元) keeps it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -80,12 +80,25 @@ def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> d
     return found
 
 
+@dataclass(slots=True)
+class TableState:
+    """What a reader knows when a table goes on across a page break: its unit, its
+    header columns, the indicator levels carried down."""
+
+    unit: Unit | None = None
+    header: dict[str, int] | None = None
+    score_col: int | None = None
+    ind_header: dict[str, int] | None = None
+    levels: list = field(default_factory=lambda: [None, None])
+
+
 @dataclass(frozen=True, slots=True)
 class TableFacts:
     facts: tuple[Fact, ...]
     keys: dict[str, str]  # project_name, implementer, department, grade
     indicators: tuple[Indicator, ...]
     part_score: object | None = None  # the funds block's own 得分 (a part, not the total)
+    state: TableState | None = None
 
 
 def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
@@ -94,15 +107,14 @@ def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
     return Where(page, start, start + len(lines[r]) if r < len(lines) else start)
 
 
-def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str = "") -> TableFacts:
+def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str = "",
+               state: TableState | None = None) -> TableFacts:
+    """Facts of one table; `state` carries a table on from the previous page."""
     facts: list[Fact] = []
     keys: dict[str, str] = {}
     indicators: list[Indicator] = []
-    unit = table_unit(caption)
-    header: dict[str, int] | None = None
-    score_col: int | None = None
-    ind_header: dict[str, int] | None = None
-    levels = [None, None]
+    st = state or TableState(unit=table_unit(caption))
+    unit, header, score_col, ind_header, levels = st.unit, st.header, st.score_col, st.ind_header, st.levels
     part_score = None
     for r, row in enumerate(rows):
         cells = [squash(c) for c in row]
@@ -161,14 +173,27 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                 continue
         # key cells and label cells
         for i, c in enumerate(cells):
-            key = next((k for k, words in KEY_CELLS.items() if c.rstrip(":：") in words), None)
+            key = _key(c)
             if key is not None:
                 value = next((row[j].strip() for j in range(i + 1, len(row)) if squash(row[j])), None)
                 if value and key not in keys:
                     keys[key] = " ".join(value.split())
             elif c and not P.BARE_NUMBER.match(c):
                 facts.extend(scan(row[i], page, where.start))
-    return TableFacts(tuple(facts), keys, tuple(indicators), part_score)
+    return TableFacts(tuple(facts), keys, tuple(indicators), part_score,
+                      TableState(unit, header, score_col, ind_header, levels))
+
+
+def _key(cell: str) -> str | None:
+    """The key a label cell names; a label whose first characters were lost
+    ('级预算单位名称', seen in a web copy) still ends like one."""
+    c = cell.rstrip(":：")
+    for k, words in KEY_CELLS.items():
+        if c in words:
+            return k
+    if c.endswith(("单位名称", "部门名称")) and len(c) <= 10:
+        return "implementer"
+    return None
 
 
 def _cell(row: Sequence[str], cols: dict[str, int], field: str) -> str | None:
