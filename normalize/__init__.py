@@ -112,7 +112,8 @@ def records(doc: Document) -> Records:
                                 summary=proj.summary(it.text), page=it.page))
     if kind is ReportKind.PROJECT:
         if not projects:
-            name = proj.title_project(_with_subtitle(doc, title), unit) or proj.body_project(doc.text)
+            name = (proj.named_project(doc.text) or proj.title_project(_with_subtitle(doc, title), unit)
+                    or proj.body_project(doc.text))
             if name:
                 projects.append(Project(1, name, page=doc.pages[0].number))
         if len(projects) == 1:

@@ -74,9 +74,12 @@ def clean_unit(name: str | None) -> str | None:
 
 def unit_from_text(doc: Document, title_text: str | None) -> str | None:
     text = doc.text
-    m = UNIT_FIELD.search(P.fold(text[:3000]))
-    if m:
-        return clean_unit(m.group("name"))
+    for m in UNIT_FIELD.finditer(P.fold(text[:3000])):
+        name = clean_unit(m.group("name"))
+        # run together without a colon ("项目单位临湘市文化旅游广电局主管部门…"), only a
+        # name that ends like an organisation counts ("项目单位基本情况" does not)
+        if name and (m.group(0).rstrip(name).rstrip().endswith((":", "：")) or ORG.match(name)):
+            return name
     if title_text:
         # "龙山县大数据中心 2022 年部门整体支出绩效自评报告": the unit stands before the year
         head = regex.split(r"\s*(?:(?:19|20)\d{2}\s*年|关于)", title_text, maxsplit=1)[0]
@@ -109,8 +112,8 @@ def region(unit: str | None) -> str | None:
 
 
 # a year that is part of a date or a month ("2018 年7月", "2022年8月22日") is not the year evaluated
-YEAR_NOT_DATE = regex.compile(r"(?<![\d〔\[(（])(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-YEAR_DU = regex.compile(r"(?<![\d〔\[(（])(?P<y>(?:19|20)\d{2})\s*年度")
+YEAR_NOT_DATE = regex.compile(r"(?<![\d〔\[])(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+YEAR_DU = regex.compile(r"(?<![\d〔\[])(?P<y>(?:19|20)\d{2})\s*年度")
 
 
 def fiscal_year(title_text: str | None, text: str) -> int | None:

@@ -23,11 +23,13 @@ NAME_TAIL = regex.compile(
     r"(?:(?:支出)?(?:整体)?绩效(?:目标)?(?:自评|自我评价|评价)(?:综述|情况|结果|报告|表)?(?:的报告)?|"
     r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$")
 # a project's name ends with one of these
-PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专项|基金|费用|[(（]\S{1,20}[)）])$")
+PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专项|基金|费用)(?:[(（][^)）]{1,20}[)）])?$")
 # a section heading is not a project, even when it ends like one: 项目概况, 项目资金使用情况
 NOT_PROJECT = regex.compile(r"(?:情况|概况|背景|目标|问题|措施|经验|做法|结论|建议|结果|管理|分析|依据|范围|原则|方法|"
                             r"指标|内容|组织|依据|对象|安排|说明|意见|总结|成效|效益)$|^(?:项目|资金|经费|专项)|"
                             r"我|本单位|本部门|未|没有|出现|较大")
+# words of a sentence, not of a name: "…共下达105万元,用于实施…项目"
+SENTENCE_WORDS = regex.compile(r"用于|下达|共计|\d+(?:\.\d+)?\s*(?:万元|元|亿元)|^(?:财政|预算)?支出项目$")
 HEAD_END = regex.compile(r"[：:，,。；;!！]")
 # template section numbering inside the head: "X项目绩效自评综述"
 ITEM_NUMBER = regex.compile(
@@ -51,7 +53,7 @@ def project_name(head: str) -> str | None:
     name = regex.sub(r"^(?:关于|对)", "", name).strip()
     if len(name) < 4 or len(name) > 60:
         return None
-    if not PROJECT_END.search(name) or NOT_PROJECT.search(name):
+    if not PROJECT_END.search(name) or NOT_PROJECT.search(name) or SENTENCE_WORDS.search(name):
         return None
     return name
 
@@ -73,7 +75,7 @@ def item(text: str, page: int | None, start: int) -> Item | None:
         name = project_name(head)
         if name is not None:
             return Item(name, start, start + len(text), text, page)
-        if end is None or end.group(0) not in ",，":
+        if end is None or end.group(0) not in ",，" or regex.search(r"\d", head):
             return None
         cut = end.end()
     return None
@@ -120,12 +122,26 @@ BODY_NAME = regex.compile(
 NAME_FIELD = regex.compile(r"项目名称\s*[:：]?\s*(?P<n>[^\s:：,，。|]{4,50}?)(?=项目单位|主管部门|实施单位|项目负责人|[\s,，。|]|$)")
 
 
+# a paragraph that opens with the project's name: "瓯海区排水管网工程(二期)是为进一步提高…"
+OPENING_NAME = regex.compile(
+    r"(?m)^(?P<n>[^，。,；;：:、\s|#]{4,40}?(?:项目|工程|经费|资金)(?:[(（][^)）]{1,8}[)）])?)(?:是|位于|系|于\d|为)")
+
+
+def named_project(text: str) -> str | None:
+    """The project a form or a cover names: 项目名称：X."""
+    m = NAME_FIELD.search(P.fold(text[:1500]))
+    if m and PROJECT_END.search(m.group("n")) and not SENTENCE_WORDS.search(m.group("n")):
+        return m.group("n")
+    return None
+
+
 def body_project(text: str) -> str | None:
     """The project named near the start of a report that has no title naming it."""
     head = P.fold(text[:1500])
-    m = NAME_FIELD.search(head)
-    if m and PROJECT_END.search(m.group("n")):
-        return m.group("n")
+    for m in OPENING_NAME.finditer(head):
+        name = project_name(m.group("n"))
+        if name:
+            return name
     for m in BODY_NAME.finditer(head):
         name = project_name(m.group("n"))
         if name:

@@ -64,7 +64,8 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "reason": ("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施", "未完成原因分析", "偏差原因分析",
                "原因分析及改进措施", "偏差原因", "未完成原因"),
 }
-LEVEL_WEIGHT = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
+# a level's weight written into its cell: "产出指标(70分)", "效益指标30分", "目标任务15分"
+LEVEL_WEIGHT = regex.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]|\d+(?:\.\d+)?\s*分)$")
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
 
 
@@ -211,7 +212,7 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
         levels[0] = LEVEL_WEIGHT.sub("", l1).strip()
         levels[1] = None
     if l2:
-        levels[1] = l2
+        levels[1] = LEVEL_WEIGHT.sub("", l2).strip()
     if not l3 or l3 in ("……", "...", "…"):
         return None
     l3 = TEMPLATE_NO.sub("", l3).strip()
