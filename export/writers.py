@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from export.schema import TABLES, arrow_schema
 from export.rows import money_text
+from export.schema import TABLES, arrow_schema
 
 # A text cell starting with one of these is a formula to Excel and WPS.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -35,4 +35,22 @@ def read(path: Path, fmt: Format | None = None) -> Document:
         return read_text(path, fmt)
     if fmt is Format.HTML and path.suffix.lower() == ".pdf":
         raise UnsupportedFormat("not a PDF: the file is an HTML page (a saved web or error page)")
-    raise UnsupportedFormat(f"unsupported format: {fmt.value}" + (f" (named {path.suffix})" if path.suffix else ""))
+    named = f" (named {path.suffix})" if path.suffix else ""
+    if fmt is Format.UNKNOWN:
+        raise UnsupportedFormat(f"unrecognised file: the bytes are not PDF, Word, Excel or text{named}")
+    reason = UNREAD.get(fmt, f"{fmt.value} files are not read yet")
+    raise UnsupportedFormat(f"{reason}{named}")
+
+
+# Formats recognised but not read by this version, with what a user should know.
+UNREAD = {
+    Format.DOC: "legacy Word 97-2003 (.doc) is not read yet: save it as .docx or PDF",
+    Format.WPS: "WPS Writer file is not read yet: save it as .docx or PDF",
+    Format.RTF: "RTF is not read yet: save it as .docx or PDF",
+    Format.XLS: "legacy Excel (.xls) is not read yet",
+    Format.XLSX: "Excel (.xlsx) is not read yet",
+    Format.OFD: "OFD is not read yet",
+    Format.ZIP: "zip archives are not unpacked yet",
+    Format.IMAGE: "an image: OCR is not available yet",
+    Format.HTML: "an HTML page, not a report document",
+}

@@ -13,13 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from extract.model import BlockKind, Document
-from normalize import identity, projects as proj
+from normalize import identity
+from normalize import patterns as P
+from normalize import projects as proj
 from normalize.amounts import find_money
 from normalize.checks import check
 from normalize.facts import scan
-from normalize.model import (AmountRow, Fact, Finding, Indicator, Project, Records, Report, ReportKind,
-                             Severity, Where)
-from normalize import patterns as P
+from normalize.model import (
+    AmountRow,
+    Fact,
+    Finding,
+    Indicator,
+    Project,
+    Records,
+    Report,
+    ReportKind,
+    Severity,
+)
 from normalize.tables import read_table
 
 __all__ = ["records", "Records", "Report", "Project", "Indicator", "AmountRow", "Finding", "Severity"]

@@ -27,6 +27,10 @@ STOP = regex.compile(r"[。；;！？!?\n，,]")
 # last year's, a share): "上年预算数", "人均公用经费", "较上年"
 NOT_OWN = regex.compile(r"(?:上年|去年|上一年|同比|人均|较|比)$")
 
+# Labels that name the execution rate only right after money was stated: "…项目支出 46.25 万元。
+# 完成率均达到 100%" is spending; "完成12所学校校舍维修改造，完成率100%" is work done.
+MONEY_CONTEXT = frozenset({"完成率"})
+
 # A percentage right after a score label is a rate, not a score ("得分率 95%"): guarded by
 # SCORE's own pattern, which needs 分. A money label right before "的" describes a share:
 # "占项目支出的 100%".
@@ -46,6 +50,8 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
     for i, (s, e, label) in enumerate(hits):
         field = LABEL_FIELD[label]
         if NOT_OWN.search(folded[max(0, s - 3):s]):
+            continue
+        if label in MONEY_CONTEXT and not any(find_money(text[max(0, s - 60):s])):
             continue
         limit = len(folded)
         for s2, _, label2 in hits[i + 1:]:

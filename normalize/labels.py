@@ -6,7 +6,7 @@ they overlap (年初预算批复数 over 预算数), so order within a line does
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import regex
 
@@ -46,7 +46,7 @@ GRADES = ("优秀", "良好", "合格", "不合格", "较差", "优", "良", "�
 LABEL_FIELD: dict[str, str] = {label: f for f, labels in LABELS.items() for label in labels}
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_pattern() -> regex.Pattern:
     """Every label of every field as one alternation, longest first, so the longest label wins."""
     words = sorted(LABEL_FIELD, key=len, reverse=True)

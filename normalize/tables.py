@@ -74,9 +74,9 @@ def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> d
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
         c = regex.sub(r"[(（][^)）]*[)）]$", "", squash(cell))  # 全年预算数(A) -> 全年预算数
-        for field, words in columns.items():
-            if field not in found and c in words:
-                found[field] = i
+        for name, words in columns.items():
+            if name not in found and c in words:
+                found[name] = i
                 break
     return found
 
@@ -106,6 +106,18 @@ def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
     lines = text.split("\n")
     start = base + sum(len(x) + 1 for x in lines[:r])
     return Where(page, start, start + len(lines[r]) if r < len(lines) else start)
+
+
+def _flat(cell: str | None) -> str:
+    """A cell as it stands in the page text's `|` line (see extract.layout.table_lines)."""
+    return " ".join((cell or "").split())
+
+
+def _cell_at(row_where: Where, row: Sequence[str], i: int) -> tuple[str, Where]:
+    """A cell's text and its exact span in the page text."""
+    start = row_where.start + 2 + sum(len(_flat(c)) + 3 for c in row[:i])
+    text = _flat(row[i])
+    return text, Where(row_where.page, start, start + len(text))
 
 
 def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str = "",
@@ -144,16 +156,15 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         if header is not None and any(TOTAL_ROW.match(c) for c in cells[: min(header.values())] if c):
             for field in ("budget_initial", "budget_adjusted", "expenditure"):
                 if field in header and header[field] < len(row):
-                    v = parse_money(row[header[field]], unit)
+                    raw, at = _cell_at(where, row, header[field])
+                    v = parse_money(raw, unit)
                     if v is not None:
-                        raw = row[header[field]].strip()
-                        facts.append(Fact(field, v, raw + (unit.value if unit and P.BARE_NUMBER.match(P.fold(raw)) else ""),
-                                          "年度资金总额", where, " | ".join(row), True))
+                        facts.append(Fact(field, v, raw, "年度资金总额", at, " | ".join(row), True))
             if "execution_rate" in header and header["execution_rate"] < len(row):
-                v = parse_percent(row[header["execution_rate"]])
+                raw, at = _cell_at(where, row, header["execution_rate"])
+                v = parse_percent(raw)
                 if v is not None:
-                    facts.append(Fact("execution_rate", v, row[header["execution_rate"]].strip(), "执行率", where,
-                                      " | ".join(row)))
+                    facts.append(Fact("execution_rate", v, raw, "执行率", at, " | ".join(row)))
             if "score" in header and header["score"] < len(row):
                 part_score = parse_score(row[header["score"]])
             header = None
@@ -161,9 +172,10 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         # the final score of the form
         if SCORE_ROW.match(cells[first]):
             if score_col is not None and score_col < len(row):
-                v = parse_score(row[score_col])
+                raw, at = _cell_at(where, row, score_col)
+                v = parse_score(raw)
                 if v is not None:
-                    facts.append(Fact("self_score", v, row[score_col].strip(), cells[first], where, " | ".join(row)))
+                    facts.append(Fact("self_score", v, raw, cells[first], at, " | ".join(row)))
             ind_header = None
             continue
         # indicator rows
@@ -180,7 +192,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                 if value and key not in keys:
                     keys[key] = " ".join(value.split())
             elif c and not P.BARE_NUMBER.match(c):
-                facts.extend(scan(row[i], page, where.start))
+                text_i, at = _cell_at(where, row, i)
+                facts.extend(scan(text_i, page, at.start))
     return TableFacts(tuple(facts), keys, tuple(indicators), part_score,
                       TableState(unit, header, score_col, ind_header, levels))
 

@@ -1,0 +1,69 @@
+"""Shared fixtures: where the committed samples are, the optional ../shared folder,
+and a way to run the real command line and read back what it wrote.
+
+The suite needs neither ../shared nor LibreOffice: samples/ holds the seed report
+(000.txt, 000.docx, 000.pdf) and the fictitious project report 101 (101.docx,
+101.pdf, 101.expected.json), all committed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The committed sample reports (samples/)."""
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared (corpus, eval): skip the test when this checkout has none beside it."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent")
+    return SHARED
+
+
+def copy_samples(names: Iterable[str], dest: Path) -> Path:
+    """Copy samples/NAME for each name into `dest`, keeping the names (000.txt, ...)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(SAMPLES / name, dest / name)
+    return dest
+
+
+def run_cli(paths: Iterable[Path], out: Path, *extra: str) -> int:
+    """`jixiao ingest PATH... --out OUT --quiet [extra]` in this process; the exit code."""
+    from jixiao.cli import main
+
+    return main(["ingest", *map(str, paths), "--out", str(out), "--quiet", *extra])
+
+
+def read_table(out: Path, table: str) -> pd.DataFrame:
+    """One output table as pandas reads it (Parquet, decimals as Decimal objects)."""
+    return pd.read_parquet(out / f"{table}.parquet")
+
+
+@pytest.fixture(scope="session")
+def ingest() -> Callable[..., int]:
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def copy() -> Callable[[Iterable[str], Path], Path]:
+    return copy_samples
+
+
+@pytest.fixture(scope="session")
+def table() -> Callable[[Path, str], pd.DataFrame]:
+    return read_table
