@@ -11,6 +11,7 @@ import pyarrow as pa
 MONEY = pa.decimal128(18, 2)  # yuan
 RATE = pa.decimal128(9, 4)  # percent or score, as stated
 TEXT = pa.string()
+MEASURE = pa.decimal128(28, 6)  # an indicator's numeric target or actual value, in its own unit
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "files": [
@@ -36,6 +37,8 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("report_id", TEXT), ("project_name", TEXT), ("level1", TEXT), ("level2", TEXT), ("level3", TEXT),
         ("target", TEXT), ("actual", TEXT), ("weight", RATE), ("score", RATE),
         ("deviation_reason", TEXT), ("page", pa.int32()),
+        ("target_op", TEXT), ("target_value", MEASURE), ("target_unit", TEXT),
+        ("actual_op", TEXT), ("actual_value", MEASURE), ("actual_unit", TEXT),
     ],
     "amounts": [
         ("report_id", TEXT), ("field", TEXT), ("label", TEXT), ("raw", TEXT), ("value", MONEY),

@@ -30,6 +30,12 @@ def read(path: Path, fmt: Format | None = None) -> Document:
     if fmt is Format.DOCX:
         from extract.word import read_docx
         return read_docx(path)
+    if fmt is Format.XLSX:
+        from extract.sheet import read_xlsx
+        return read_xlsx(path)
+    if fmt is Format.XLS:
+        from extract.sheet import read_xls
+        return read_xls(path)
     if fmt in (Format.TXT, Format.MD):
         from extract.text import read_text
         return read_text(path, fmt)
@@ -47,8 +53,6 @@ UNREAD = {
     Format.DOC: "legacy Word 97-2003 (.doc) is not read yet: save it as .docx or PDF",
     Format.WPS: "WPS Writer file is not read yet: save it as .docx or PDF",
     Format.RTF: "RTF is not read yet: save it as .docx or PDF",
-    Format.XLS: "legacy Excel (.xls) is not read yet",
-    Format.XLSX: "Excel (.xlsx) is not read yet",
     Format.OFD: "OFD is not read yet",
     Format.ZIP: "zip archives are not unpacked yet",
     Format.IMAGE: "an image: OCR is not available yet",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from extract.model import BlockKind, Document
-from normalize import identity
+from normalize import checks, identity
 from normalize import patterns as P
 from normalize import projects as proj
 from normalize.amounts import find_money
@@ -48,6 +48,8 @@ class _Form:
     keys: dict = field(default_factory=dict)
     facts: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
+    funds: object | None = None
+    total_score: object | None = None
 
 
 def _first(facts: list[Fact], name: str):
@@ -60,7 +62,7 @@ def records(doc: Document) -> Records:
     items: list[tuple[proj.Item, list[Fact]]] = []
     forms: list[_Form] = []
     keys: dict[str, str] = {}
-    loose_indicators: list[Indicator] = []
+    loose = _Form("", None)  # tables that belong to no named project: the report's own form
     count_text: list[str] = []
 
     state = None
@@ -76,12 +78,11 @@ def records(doc: Document) -> Records:
                 for k, v in tf.keys.items():
                     (target.keys if target else keys).setdefault(k, v)
                     keys.setdefault(k, v)
-                if target is not None:
-                    target.facts.extend(tf.facts)
-                    target.indicators.extend(tf.indicators)
-                else:
-                    report_facts.extend(tf.facts)
-                    loose_indicators.extend(tf.indicators)
+                holder = target if target is not None else loose
+                (holder.facts if target is not None else report_facts).extend(tf.facts)
+                holder.indicators.extend(tf.indicators)
+                holder.funds = holder.funds or tf.funds
+                holder.total_score = holder.total_score if holder.total_score is not None else tf.total_score
                 caption = ""
                 continue
             it = proj.item(b.text, page.number, b.start)
@@ -132,12 +133,17 @@ def records(doc: Document) -> Records:
                                        for f in PROJECT_FIELDS},
                                   score=p.score if p.score is not None else report.self_score)
 
-    indicators = list(loose_indicators)
+    indicators = list(loose.indicators)
     for form in forms:
         indicators.extend(replace(i, project_name=form.name) for i in form.indicators)
 
     all_facts = report_facts + [f for _, fs in items for f in fs] + [f for fm in forms[1:] for f in fm.facts]
     findings: list[Finding] = check(report, projects, report_facts)
+    band_list = checks.bands(doc.text)
+    findings += checks.form_checks(loose.funds, loose.indicators, loose.total_score, report.grade, band_list)
+    for i, form in enumerate(forms, start=1):
+        findings += checks.form_checks(form.funds, form.indicators, form.total_score, form.keys.get("grade"),
+                                       band_list, f"project[{i}].")
     return Records(report, tuple(projects), tuple(indicators), _amounts(doc, all_facts), tuple(findings))
 
 

@@ -86,3 +86,82 @@ def check(report: Report, projects: Iterable[Project], facts: Iterable[Fact]) ->
                            f"<= {r.report_date.year}", str(r.fiscal_year),
                            f"评价年度 {r.fiscal_year} 晚于报告日期 {r.report_date.isoformat()}"))
     return out
+
+
+# ---- the standard forms ----------------------------------------------------------
+
+SCORE_TOLERANCE = Decimal("0.1")  # forms round part scores to one decimal
+
+
+def funds_score(funds, where: str) -> list[Finding]:
+    """The funds block's 得分 is 执行率 × 分值 (capped at 分值)."""
+    if funds is None or funds.rate is None or funds.weight is None or funds.score is None:
+        return []
+    expected = min(funds.rate, Decimal(100)) / 100 * funds.weight
+    if abs(expected - funds.score) > SCORE_TOLERANCE:
+        return [Finding("funds_score_mismatch", Severity.WARNING, f"{where}funds.score", _fmt(expected.quantize(Decimal("0.01"))),
+                        _fmt(funds.score), f"资金执行得分 {_fmt(funds.score)} 与 执行率 {_fmt(funds.rate)}% × 分值 {_fmt(funds.weight)} 不符")]
+    return []
+
+
+def funds_parts(funds, where: str) -> list[Finding]:
+    """财政拨款 + 上年结转 + 其他资金 = 年度资金总额, column by column."""
+    if funds is None or not funds.parts:
+        return []
+    out = []
+    for field, total in funds.total.items():
+        values = [p.get(field) for _, p in funds.parts]
+        if all(v is None for v in values):
+            continue
+        s = sum((v for v in values if v is not None), Decimal(0))
+        if abs(s - total) > TOLERANCE_YUAN:
+            out.append(Finding("funds_parts_ne_total", Severity.WARNING, f"{where}{field}", _fmt(total), _fmt(s),
+                               f"{'、'.join(lbl for lbl, _ in funds.parts)} 之和 {_fmt(s)} 元与年度资金总额 {_fmt(total)} 元不符"))
+    return out
+
+
+def indicator_scores(indicators, funds, total_score, where: str) -> list[Finding]:
+    """Each indicator's 得分 ≤ 分值; Σ indicator 得分 + funds 得分 = 总分."""
+    out = []
+    for ind in indicators:
+        if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
+            out.append(Finding("indicator_score_above_weight", Severity.ERROR, f"{where}indicator.score",
+                               _fmt(ind.weight), _fmt(ind.score),
+                               f"指标“{ind.level3}”得分 {_fmt(ind.score)} 高于分值 {_fmt(ind.weight)}"))
+    scores = [i.score for i in indicators]
+    if total_score is not None and scores and all(s is not None for s in scores) and funds is not None \
+            and funds.score is not None:
+        s = sum(scores, Decimal(0)) + funds.score
+        if abs(s - total_score) > SCORE_TOLERANCE:
+            out.append(Finding("indicator_sum_ne_total", Severity.WARNING, f"{where}self_score", _fmt(total_score), _fmt(s),
+                               f"各指标得分与资金执行得分之和 {_fmt(s)} 与总分 {_fmt(total_score)} 不符"))
+    return out
+
+
+def bands(text: str) -> list[tuple[Decimal, str]]:
+    """The grade bands a document states, as (lowest score, grade), highest first."""
+    from normalize import patterns as P
+
+    found: dict[str, Decimal] = {}
+    folded = P.fold(text)
+    for m in P.GRADE_BAND.finditer(folded):
+        found.setdefault(m.group("g"), Decimal(m.group("lo")))
+    for m in P.GRADE_BELOW.finditer(folded):
+        found.setdefault(m.group("g"), Decimal(0))
+    return sorted(((lo, g) for g, lo in found.items()), reverse=True) if len(found) >= 2 else []
+
+
+def grade_matches_score(score, grade: str | None, band_list, where: str) -> list[Finding]:
+    if score is None or not grade or not band_list:
+        return []
+    expected = next((g for lo, g in band_list if score >= lo), None)
+    if expected is not None and expected != grade and not (expected.startswith(grade) or grade.startswith(expected)):
+        return [Finding("grade_mismatch", Severity.WARNING, f"{where}grade", expected, grade,
+                        f"总分 {_fmt(score)} 按文中等级标准应为“{expected}”，写作“{grade}”")]
+    return []
+
+
+def form_checks(funds, indicators, total_score, grade, band_list, where: str = "") -> list[Finding]:
+    return (funds_score(funds, where) + funds_parts(funds, where)
+            + indicator_scores(indicators, funds, total_score, where)
+            + grade_matches_score(total_score, grade, band_list, where))

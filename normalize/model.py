@@ -93,6 +93,12 @@ class Indicator:
     score: Decimal | None = None
     deviation_reason: str | None = None
     page: int | None = None
+    target_op: str | None = None  # ≥ ≤ > < =, from the target text
+    target_value: Decimal | None = None
+    target_unit: str | None = None
+    actual_op: str | None = None
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,3 +67,15 @@ GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中�
 
 # terminators of a label's window: a value belongs to the label before it in the same clause
 CLAUSE_END = regex.compile(r"[。；;！？!?\n]")
+
+# an indicator's target or actual value: "≥120盏", ">=90%", "=100%", "≤85万元", "2.6亿元", "每亩100"
+MEASURE = regex.compile(
+    rf"^\s*(?P<pre>[^\d≥≤><=＝]{{0,6}}?)\s*(?P<op>≥|≤|>=|<=|=>|=<|>|<|=|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)?\s*"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\d\s，,。；;]{{0,8}}?)\s*(?:以上|以下|以内)?\s*$")
+
+# grade bands a form states: "90分（含）以上为优", "80（含）-90分为良", "60分以下为差"
+GRADE_BAND = regex.compile(
+    r"(?P<lo>\d{1,3})\s*分?\s*(?:[(（]含[)）])?\s*(?:分)?\s*(?:以上|及以上)?\s*"
+    r"(?:[-—–~至到]\s*(?P<hi>\d{1,3})\s*分?\s*(?:[(（]不?含[)）])?\s*)?(?:分)?\s*(?:的)?\s*(?:为|：|:|评为|定为)\s*[“\"]?"
+    r"(?P<g>优秀|良好|不合格|合格|较差|优|良|中|差)")
+GRADE_BELOW = regex.compile(r"(?P<hi>\d{1,3})\s*分\s*以下\s*(?:为|：|:|评为|定为)\s*[“\"]?(?P<g>差|不合格|较差)")

@@ -18,6 +18,7 @@ import regex
 from normalize import patterns as P
 from normalize.amounts import Unit, parse_money, parse_percent, parse_score, table_unit
 from normalize.facts import scan
+from normalize.measures import measure
 from normalize.model import Fact, Indicator, Where
 
 Rows = Sequence[Sequence[str]]
@@ -39,6 +40,8 @@ FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # the totals row of the funds block
 TOTAL_ROW = regex.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计|年度资金总额合计)[:：]?$")
+# the parts of the funds total: 其中：当年财政拨款, 上年结转资金, 其他资金, 财政专户管理资金, 单位资金
+PART_ROW = regex.compile(r"财政拨款|上年结转|其他资金|财政资金|单位资金|专户|结转|自筹|社会资金")
 # the final score row of a form
 SCORE_ROW = regex.compile(r"^(?:总分|总得分|合计得分|综合得分|自评总分)[:：]?$")
 
@@ -82,6 +85,17 @@ def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> d
 
 
 @dataclass(slots=True)
+class Funds:
+    """The funds block of a form: its totals row, the parts under it, rate, weight and score."""
+
+    total: dict
+    parts: list  # (label, {field: yuan})
+    rate: object | None = None
+    weight: object | None = None
+    score: object | None = None
+
+
+@dataclass(slots=True)
 class TableState:
     """What a reader knows when a table goes on across a page break: its unit, its
     header columns, the indicator levels carried down."""
@@ -91,6 +105,7 @@ class TableState:
     score_col: int | None = None
     ind_header: dict[str, int] | None = None
     levels: list = field(default_factory=lambda: [None, None])
+    funds: Funds | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,8 @@ class TableFacts:
     indicators: tuple[Indicator, ...]
     part_score: object | None = None  # the funds block's own 得分 (a part, not the total)
     state: TableState | None = None
+    funds: Funds | None = None
+    total_score: object | None = None
 
 
 def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
@@ -129,6 +146,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
     st = state or TableState(unit=table_unit(caption))
     unit, header, score_col, ind_header, levels = st.unit, st.header, st.score_col, st.ind_header, st.levels
     part_score = None
+    total_score = None
+    funds: Funds | None = st.funds
     for r, row in enumerate(rows):
         cells = [squash(c) for c in row]
         where = _row_where(page, base, text, r)
@@ -140,6 +159,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         cols = _match_columns(row, FUNDS_COLUMNS)
         icols = _match_columns(row, INDICATOR_COLUMNS)
         if {"level1", "level2"} <= icols.keys() or {"level3", "target"} <= icols.keys():
+            if icols == ind_header:
+                continue  # the header repeated on the next page: the levels carry on
             ind_header, levels = icols, [None, None]
             if "score" in icols:
                 score_col = icols["score"]
@@ -152,23 +173,29 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         first = next((i for i, c in enumerate(cells) if c), None)
         if first is None:
             continue
+        label_cells = [c for c in cells[: min(header.values())] if c] if header else []
         # the totals row of a funds block
-        if header is not None and any(TOTAL_ROW.match(c) for c in cells[: min(header.values())] if c):
-            for field in ("budget_initial", "budget_adjusted", "expenditure"):
-                if field in header and header[field] < len(row):
-                    raw, at = _cell_at(where, row, header[field])
-                    v = parse_money(raw, unit)
-                    if v is not None:
-                        facts.append(Fact(field, v, raw, "年度资金总额", at, " | ".join(row), True))
+        if header is not None and any(TOTAL_ROW.match(c) for c in label_cells):
+            money = _funds_money(row, header, unit)
+            for field, (v, raw, col) in money.items():
+                facts.append(Fact(field, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True))
+            rate = score = weight = None
             if "execution_rate" in header and header["execution_rate"] < len(row):
                 raw, at = _cell_at(where, row, header["execution_rate"])
-                v = parse_percent(raw)
-                if v is not None:
-                    facts.append(Fact("execution_rate", v, raw, "执行率", at, " | ".join(row)))
+                rate = parse_percent(raw)
+                if rate is not None:
+                    facts.append(Fact("execution_rate", rate, raw, "执行率", at, " | ".join(row)))
             if "score" in header and header["score"] < len(row):
-                part_score = parse_score(row[header["score"]])
-            header = None
+                score = part_score = parse_score(row[header["score"]])
+            if "weight" in header and header["weight"] < len(row):
+                weight = parse_score(row[header["weight"]])
+            funds = Funds({f: m[0] for f, m in money.items()}, [], rate, weight, score)
             continue
+        # the parts below it: 其中：财政拨款, 上年结转资金, 其他资金
+        if header is not None and funds is not None and label_cells and PART_ROW.search(label_cells[-1]):
+            funds.parts.append((label_cells[-1], {f: m[0] for f, m in _funds_money(row, header, unit).items()}))
+            continue
+        header = None
         # the final score of the form
         if SCORE_ROW.match(cells[first]):
             if score_col is not None and score_col < len(row):
@@ -176,6 +203,7 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                 v = parse_score(raw)
                 if v is not None:
                     facts.append(Fact("self_score", v, raw, cells[first], at, " | ".join(row)))
+                    total_score = v
             ind_header = None
             continue
         # indicator rows
@@ -195,7 +223,20 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                 text_i, at = _cell_at(where, row, i)
                 facts.extend(scan(text_i, page, at.start))
     return TableFacts(tuple(facts), keys, tuple(indicators), part_score,
-                      TableState(unit, header, score_col, ind_header, levels))
+                      TableState(unit, header, score_col, ind_header, levels, funds), funds, total_score)
+
+
+def _funds_money(row: Sequence[str], header: dict[str, int], unit: Unit | None) -> dict:
+    """field -> (yuan, raw, column) for the money columns of a funds row."""
+    out = {}
+    for name in ("budget_initial", "budget_adjusted", "expenditure"):
+        col = header.get(name)
+        if col is not None and col < len(row):
+            raw = _flat(row[col])
+            v = parse_money(raw, unit)
+            if v is not None:
+                out[name] = (v, raw, col)
+    return out
 
 
 def _key(cell: str) -> str | None:
@@ -237,6 +278,8 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
         target = "".join(p for p in parts if p) or None
     weight = _cell(row, cols, "weight")
     score = _cell(row, cols, "score")
-    return Indicator(None, levels[0], levels[1], l3, target, _cell(row, cols, "actual"),
+    actual = _cell(row, cols, "actual")
+    t, a = measure(target), measure(actual)
+    return Indicator(None, levels[0], levels[1], l3, target, actual,
                      parse_score(weight) if weight else None, parse_score(score) if score else None,
-                     _cell(row, cols, "reason"), page)
+                     _cell(row, cols, "reason"), page, t.op, t.value, t.unit, a.op, a.value, a.unit)

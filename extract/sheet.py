@@ -1,0 +1,146 @@
+"""Excel workbooks (.xlsx with openpyxl, legacy .xls with xlrd): each sheet a page.
+
+The standard forms are often filled in Excel. A sheet becomes one page (its number is
+the sheet's position, 1-based) holding its title rows as paragraphs and its grid as a
+table. Merged cells are filled with their value over the whole range, as python-docx
+repeats a merged Word cell. Numbers are never floats past this point: a cell's value is
+turned into the text a person sees, by its number format (0.9512 under `0.00%` is
+"95.12%", 80 under `0.00` is "80.00"), through Decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import regex
+
+from extract.errors import CorruptFile, EmptyFile
+from extract.layout import Line, pages_from_lines
+from extract.model import Document, Format
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_CELLS = 2_000_000
+
+
+def _decimal(v: float | int) -> Decimal:
+    """The number Excel stored, exactly as its shortest decimal form (0.1 stays 0.1)."""
+    return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+
+
+def show(value, number_format: str | None) -> str:
+    """A cell as a person sees it in Excel or WPS."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dt.datetime, dt.date)):
+        d = value.date() if isinstance(value, dt.datetime) else value
+        return f"{d.year}年{d.month}月{d.day}日"
+    if isinstance(value, (int, float)):
+        d = _decimal(value)
+        fmt = number_format or "General"
+        m = regex.search(r"0\.(0+)", fmt)
+        places = len(m.group(1)) if m else None
+        if "%" in fmt:
+            d = d * 100
+            d = d.quantize(Decimal(1).scaleb(-places)) if places is not None else d.normalize()
+            return f"{d:f}%"
+        if places is not None:
+            return f"{d.quantize(Decimal(1).scaleb(-places)):f}"
+        if d == d.to_integral_value():
+            return f"{d.quantize(Decimal(1)):f}"
+        return f"{d.normalize():f}"
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def _grid_lines(grid: list[list[str]]) -> list[Line]:
+    """Title rows (one text over the whole row: a merged title) as paragraphs, the rest as a table."""
+    lines: list[Line] = []
+    table: list[tuple[str, ...]] = []
+    width = max((len(r) for r in grid), default=0)
+    for row in grid:
+        cells = [c for c in row if c]
+        if not cells:
+            continue
+        one = len(set(cells)) == 1
+        # a title: one text merged over the whole row, or a lone cell above the table
+        if one and ((len(cells) == width and width > 2) or (not table and len(cells) == 1)):
+            if table:
+                lines.append(Line("", table=tuple(table)))
+                table = []
+            lines.append(Line(cells[0]))
+            continue
+        table.append(tuple(row) + ("",) * (width - len(row)))
+    if table:
+        lines.append(Line("", table=tuple(table)))
+    return lines
+
+
+def _trim(grid: list[list[str]]) -> list[list[str]]:
+    """Drop empty trailing columns."""
+    last = max((max((i for i, c in enumerate(r) if c), default=-1) for r in grid), default=-1)
+    return [r[: last + 1] for r in grid]
+
+
+def read_xlsx(path: Path) -> Document:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
+                raise CorruptFile("refused: workbook inflates beyond 200 MiB (zip bomb?)")
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except CorruptFile:
+        raise
+    except Exception as exc:
+        raise CorruptFile(f"corrupt xlsx: {type(exc).__name__}: {str(exc)[:120]}") from exc
+    pages = []
+    for n, ws in enumerate(wb.worksheets, start=1):
+        if ws.max_row * ws.max_column > MAX_CELLS:
+            raise CorruptFile(f"sheet {ws.title} has {ws.max_row}x{ws.max_column} cells, over the limit")
+        grid = [[show(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        for rng in ws.merged_cells.ranges:
+            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else ""
+            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
+                for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
+                    grid[r][c] = top
+        pages.append((n, _grid_lines(_trim(grid))))
+    if not any(lines for _, lines in pages):
+        raise EmptyFile("empty workbook: no cell has a value")
+    return Document(Format.XLSX, pages_from_lines(pages), len(pages))
+
+
+def read_xls(path: Path) -> Document:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+    except Exception as exc:
+        raise CorruptFile(f"corrupt xls: {type(exc).__name__}: {str(exc)[:120]}") from exc
+    pages = []
+    for n, sh in enumerate(book.sheets(), start=1):
+        grid = []
+        for r in range(sh.nrows):
+            row = []
+            for c in range(sh.ncols):
+                cell = sh.cell(r, c)
+                fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                v = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    v = None
+                row.append(show(v, fmt))
+            grid.append(row)
+        for r0, r1, c0, c1 in sh.merged_cells:
+            top = grid[r0][c0]
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    grid[r][c] = top
+        pages.append((n, _grid_lines(_trim(grid))))
+    if not any(lines for _, lines in pages):
+        raise EmptyFile("empty workbook: no cell has a value")
+    return Document(Format.XLS, pages_from_lines(pages), len(pages))
