@@ -42,8 +42,11 @@ def _open(path: Path):
     except PDFPasswordIncorrect as exc:
         raise EncryptedFile("encrypted PDF: a password is required to open it") from exc
     except Exception as exc:  # pdfminer raises many kinds on damaged files
+        # pdfplumber wraps pdfminer's errors (PdfminerException): look at the cause too
+        causes = [exc, exc.__cause__, exc.__context__, *(a for a in exc.args if isinstance(a, BaseException))]
+        names = " ".join(type(c).__name__ for c in causes if c is not None)
         name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        if "Password" in names or "Encrypt" in names:
             raise EncryptedFile("encrypted PDF: a password is required to open it") from exc
         raise CorruptFile(f"corrupt PDF: {name}: {str(exc)[:120] or 'unreadable'}") from exc
 

@@ -43,8 +43,15 @@ class Money:
     end: int
 
 
-def to_yuan(number: Decimal, unit: Unit) -> Decimal:
-    return (number * unit.factor).quantize(CENT)
+# More than this is no amount a budget states (a run of digits, a code): not money.
+MAX_YUAN = Decimal("1e16")
+
+
+def to_yuan(number: Decimal, unit: Unit) -> Decimal | None:
+    value = number * unit.factor
+    if abs(value) >= MAX_YUAN:
+        return None
+    return value.quantize(CENT)
 
 
 def _number(text: str) -> Decimal | None:
@@ -54,13 +61,14 @@ def _number(text: str) -> Decimal | None:
 def parse_money(text: str, default_unit: Unit | None = None) -> Decimal | None:
     """'403.51 万元' -> 4035100.00; '贰拾叁万元' -> 230000.00; '41.28' with 万元 -> 412800.00."""
     s = P.fold(text).strip()
+    s = s[:-1] if s.endswith("整") else s  # 大写 amounts close with 整: 贰拾叁万元整
     m = P.MONEY.fullmatch(s) or P.CN_MONEY.fullmatch(s)
     if m:
         num = _number(m.group("num"))
         if num is None:
             return None
         if m.group("unit") == "元" and not any(ch.isdigit() for ch in m.group("num")):
-            return num.quantize(CENT)  # 四百零三万元: the numeral already holds its 万
+            return to_yuan(num, Unit.YUAN)  # 四百零三万元: the numeral already holds its 万
         return to_yuan(num, Unit(m.group("unit")))
     if default_unit is not None:
         m = P.BARE_NUMBER.match(s)

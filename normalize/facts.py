@@ -21,7 +21,7 @@ from normalize.model import Fact, Where
 WINDOW = {"money": 40, "percent": 16, "score": 14, "grade": 8}
 
 # A window also ends at a comma: a clause names one figure.
-STOP = regex.compile(r"[。；;！？!?\n，,]")
+STOP = regex.compile(r"[。；;！？!?\n]|,(?!\d{3}(?!\d))")  # folded text: ， is ,; 2,345.60 is one number
 
 # Words that, right before a label, say the figure is not the unit's own (per-capita,
 # last year's, a share): "上年预算数", "人均公用经费", "较上年"
@@ -78,7 +78,7 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
 
 # "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25": a unit stated before the label
 # in the same line applies to a bare number right after it
-BARE_AFTER = regex.compile(rf"^[)）]?\s*[:：]?\s*(?P<num>{P.NUMBER})(?!\s*[%％个年月日次人万亿元.])")
+BARE_AFTER = regex.compile(rf"^[\u4e00-\u9fff]{{0,4}}[)）]?\s*[:：]?\s*(?P<num>{P.NUMBER})(?!\s*[%％个年月日次人万亿元.])")
 
 
 def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
@@ -93,7 +93,10 @@ def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
     if num is None:
         return None
     raw = window[m.start("num"):m.end("num")]
-    return to_yuan(num, unit), raw + unit.value, offset + m.start("num"), offset + m.end("num")
+    yuan = to_yuan(num, unit)
+    if yuan is None:
+        return None
+    return yuan, raw, offset + m.start("num"), offset + m.end("num")
 
 
 def _value(field: str, kind: str, window: str, offset: int):

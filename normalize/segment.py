@@ -27,7 +27,8 @@ NOT_ORG = frozenset({"部门", "全部", "内部", "干部", "局部", "本部",
 def tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    tk.load_userdict(str(files("normalize") / "data" / "domain_dict.txt"))
+    with (files("normalize") / "data" / "domain_dict.txt").open("rb") as fh:
+        tk.load_userdict(fh)
     return tk
 
 
