@@ -100,10 +100,13 @@ def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
     return drop
 
 
-def _fragment(row: tuple[str, ...]) -> bool:
-    """A row that is only the rest of cells cut by the page break: a little text, no figures."""
-    filled = [c for c in row if c]
-    return 0 < len(filled) <= max(1, len(row) // 3) and not any(regex.search(r"\d", c) for c in filled)
+def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
+    """A row that is only the rest of cells cut by the page break: a little text, no
+    figures, each piece under a cell of the row above that it finishes."""
+    filled = [(c, a) for c, a in zip(row, above) if c]
+    return (0 < len(filled) <= max(1, len(row) // 3)
+            and all(a for _, a in filled)
+            and not any(regex.search(r"\d", c) for c, _ in filled))
 
 
 def _stitch(pages: list[list[dict]]) -> None:
@@ -116,7 +119,7 @@ def _stitch(pages: list[list[dict]]) -> None:
         if not a or not b or len(a[-1]) != len(b[0]):
             continue
         cur[0]["continued"] = True
-        if _fragment(b[0]):
+        if _fragment(b[0], a[-1]):
             last = tuple(x + y for x, y in zip(a[-1], b[0]))
             prev[-1]["table"] = a[:-1] + (last,)
             cur[0]["table"] = b[1:]

@@ -30,7 +30,7 @@ from normalize.model import (
     ReportKind,
     Severity,
 )
-from normalize.tables import read_table
+from normalize.tables import read_table, squash
 
 __all__ = ["records", "Records", "Report", "Project", "Indicator", "AmountRow", "Finding", "Severity"]
 
@@ -72,12 +72,13 @@ def records(doc: Document) -> Records:
             if b.kind is BlockKind.TABLE:
                 tf = read_table(b.rows, b.text, page.number, b.start, caption, state if b.continued else None)
                 state = tf.state
-                if "project_name" in tf.keys:
-                    forms.append(_Form(tf.keys["project_name"], page.number))
+                name = tf.keys.get("project_name")
+                # a new form starts at each 项目名称, unless it repeats the one we are in
+                if name and not (forms and squash(forms[-1].name) == squash(name)):
+                    forms.append(_Form(name, page.number))
                 target = forms[-1] if forms else None
                 for k, v in tf.keys.items():
                     (target.keys if target else keys).setdefault(k, v)
-                    keys.setdefault(k, v)
                 holder = target if target is not None else loose
                 (holder.facts if target is not None else report_facts).extend(tf.facts)
                 holder.indicators.extend(tf.indicators)
@@ -99,9 +100,17 @@ def records(doc: Document) -> Records:
     if len(forms) == 1:
         report_facts = forms[0].facts + report_facts
 
-    unit = identity.clean_unit(keys.get("implementer")) or identity.unit_from_text(doc, title) \
-        or identity.clean_unit(keys.get("department"))
-    grade = _first(report_facts, "grade") or keys.get("grade")
+    # the report's own key cells: its loose tables', and a single form's (not one of many)
+    own = {**(forms[0].keys if len(forms) == 1 else {}), **keys}
+    unit_keys = identity.clean_unit(own.get("implementer")), identity.clean_unit(own.get("department"))
+    if kind is ReportKind.DEPT_OVERALL:
+        # a department report followed by project forms: the unit is the report's, not a project's implementer
+        unit = identity.unit_from_text(doc, title) or unit_keys[0] or unit_keys[1]
+    else:
+        unit = unit_keys[0] or identity.unit_from_text(doc, title) or unit_keys[1]
+    if unit is None and forms:
+        unit = identity.clean_unit(forms[0].keys.get("implementer") or forms[0].keys.get("department"))
+    grade = _first(report_facts, "grade") or own.get("grade")
     report = Report(
         report_kind=kind, unit_name=unit, region=identity.region(unit),
         fiscal_year=identity.fiscal_year(title, doc.text), report_date=identity.report_date(doc),

@@ -206,8 +206,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                     total_score = v
             ind_header = None
             continue
-        # indicator rows
-        if ind_header is not None:
+        # indicator rows (a key row repeated on the next page is not one: 项目名称 | X)
+        if ind_header is not None and not any(_key(c) for c in cells):
             ind = _indicator(row, ind_header, levels, page)
             if ind is not None:
                 indicators.append(ind)
@@ -216,7 +216,9 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         for i, c in enumerate(cells):
             key = _key(c)
             if key is not None:
-                value = next((row[j].strip() for j in range(i + 1, len(row)) if squash(row[j])), None)
+                # the next cell with a value; a merged label cell repeats itself to the right
+                value = next((row[j].strip() for j in range(i + 1, len(row))
+                              if squash(row[j]) and squash(row[j]) != c), None)
                 if value and key not in keys:
                     keys[key] = " ".join(value.split())
             elif c and not P.BARE_NUMBER.match(c):

@@ -3,7 +3,7 @@ and a way to run the real command line and read back what it wrote.
 
 The suite needs neither ../shared nor LibreOffice: samples/ holds the seed report
 (000.txt, 000.docx, 000.pdf) and the fictitious project report 101 (101.docx,
-101.pdf, 101.expected.json), all committed.
+101.pdf; expected figures in tests/golden/), all committed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 000.txt, 000.docx and 000.pdf are the seed report (龙山县大数据中心, 2022) in three
 formats: all three must give the same exact records. 101.docx and 101.pdf are a
-project report whose expected figures are in samples/101.expected.json.
+project report whose expected figures are in tests/golden/101.expected.json.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def test_seed_amounts_fed_fields(run, name):
 
 
 def expected_101() -> dict:
-    return json.loads((SAMPLES / "101.expected.json").read_text(encoding="utf-8"))
+    return json.loads((SAMPLES.parent / "tests" / "golden" / "101.expected.json").read_text(encoding="utf-8"))
 
 
 def as_expected(key: str, v):

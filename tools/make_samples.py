@@ -1,13 +1,13 @@
 """Build the committed sample reports that the tests read: the seed as .txt, .docx and .pdf.
 
-    python samples/make_samples.py [--force]
+    python tools/make_samples.py [--force]
 
 000.*  the seed report (龙山县大数据中心 2022 部门整体支出绩效自评报告) in three formats. The
        .docx mirrors how the project owner renders such text (../shared/corpus/rendered/000.docx):
        Title + Heading N styles, one paragraph per text line, the 审核意见 block as a real table,
        a 公文-style page (A4, 16pt body, 28pt exact lines) and a "— N —" footer for the PDF.
 101.*  a fictitious 项目支出绩效自评报告 (青山县教育局) whose figures are in EXPECTED_101 and
-       101.expected.json, so tests can assert exact values.
+       tests/golden/101.expected.json, so tests can assert exact values.
 
 Idempotent: a file is rewritten only when its bytes change (the .docx zip carries fixed
 timestamps), and a PDF is re-exported only when its .docx changed, so a rerun leaves git clean.
@@ -35,8 +35,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor, Twips
 
-HERE = Path(__file__).resolve().parent
-SEED = HERE.parents[1] / "shared" / "seeds" / "000_8ae852161d2a76fd.txt"
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "samples"
+GOLDEN = ROOT / "tests" / "golden"
+SEED = ROOT.parent / "shared" / "seeds" / "000_8ae852161d2a76fd.txt"
 
 # The figures of sample 101, in the terms of SCHEMA.md's `reports` table: money in yuan,
 # rates and scores as stated. The document text states them in 万元.
@@ -261,7 +263,7 @@ def write(path: Path, data: bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.write_bytes(data)
-    print(f"wrote {path.relative_to(HERE.parent)}")
+    print(f"wrote {path.relative_to(ROOT)}")
     return True
 
 
@@ -273,7 +275,7 @@ def to_pdf(docx: Path) -> None:
     subprocess.run(
         [soffice, *args, str(docx.parent), str(docx)], check=True, capture_output=True, timeout=300
     )
-    print(f"wrote {docx.with_suffix('.pdf').relative_to(HERE.parent)}")
+    print(f"wrote {docx.with_suffix('.pdf').relative_to(ROOT)}")
 
 
 def main() -> None:
@@ -292,7 +294,7 @@ def main() -> None:
         if changed or force or not pdf.exists():  # not by mtime: a git checkout sets those at random
             to_pdf(docx)
     expected = json.dumps(EXPECTED_101, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write(HERE / "101.expected.json", expected.encode("utf-8"))
+    write(GOLDEN / "101.expected.json", expected.encode("utf-8"))
 
 
 if __name__ == "__main__":
