@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import regex
@@ -40,20 +40,29 @@ def show(value, number_format: str | None) -> str:
         d = value.date() if isinstance(value, dt.datetime) else value
         return f"{d.year}年{d.month}月{d.day}日"
     if isinstance(value, (int, float)):
-        d = _decimal(value)
-        fmt = number_format or "General"
-        m = regex.search(r"0\.(0+)", fmt)
-        places = len(m.group(1)) if m else None
-        if "%" in fmt:
-            d = d * 100
-            d = d.quantize(Decimal(1).scaleb(-places)) if places is not None else d.normalize()
-            return f"{d:f}%"
-        if places is not None:
-            return f"{d.quantize(Decimal(1).scaleb(-places)):f}"
-        if d == d.to_integral_value():
-            return f"{d.quantize(Decimal(1)):f}"
-        return f"{d.normalize():f}"
+        try:
+            return _show_number(_decimal(value), number_format or "General")
+        except ArithmeticError:  # a number beyond Decimal's context: show it as stored
+            return repr(value)
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def _show_number(d: Decimal, fmt: str) -> str:
+    """Excel's display: the format's decimals (half away from zero), 15 significant digits
+    under General, a percent format times 100, thousands separators where the format has them."""
+    fmt = fmt.split(";")[0]
+    if fmt == "General" or not regex.search(r"[0#]", fmt):
+        if d != 0:
+            d = d.quantize(Decimal(1).scaleb(d.adjusted() - 14), rounding=ROUND_HALF_UP)
+        d = d.normalize()
+        return f"{d.quantize(Decimal(1)):f}" if d == d.to_integral_value() else f"{d:f}"
+    m = regex.search(r"[0#]\.(0+)", fmt)
+    places = len(m.group(1)) if m else 0
+    if "%" in fmt:
+        d = d * 100
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{d:,f}" if "," in fmt else f"{d:f}"
+    return text + ("%" if "%" in fmt else "")
 
 
 def _grid_lines(grid: list[list[str]]) -> list[Line]:

@@ -150,6 +150,8 @@ def records(doc: Document) -> Records:
     findings: list[Finding] = check(report, projects, report_facts)
     band_list = checks.bands(doc.text)
     findings += checks.form_checks(loose.funds, loose.indicators, loose.total_score, report.grade, band_list)
+    if loose.total_score is None and not forms:  # a narrative report: its stated score against its stated grade
+        findings += checks.grade_matches_score(report.self_score, report.grade, band_list, "")
     for i, form in enumerate(forms, start=1):
         findings += checks.form_checks(form.funds, form.indicators, form.total_score, form.keys.get("grade"),
                                        band_list, f"project[{i}].")

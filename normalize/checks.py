@@ -144,6 +144,9 @@ def bands(text: str) -> list[tuple[Decimal, str]]:
 
     found: dict[str, Decimal] = {}
     folded = P.fold(text)
+    for m in P.GRADE_RANGE.finditer(folded):
+        lo = m.group("lo") or m.group("lo2")
+        found.setdefault(m.group("g"), Decimal(lo) if lo else Decimal(0))
     for m in P.GRADE_BAND.finditer(folded):
         found.setdefault(m.group("g"), Decimal(m.group("lo")))
     for m in P.GRADE_BELOW.finditer(folded):

@@ -99,6 +99,10 @@ def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
     return yuan, raw, offset + m.start("num"), offset + m.end("num")
 
 
+BAND_WORDS = regex.compile(r"[≥≤<>＜＞]|不低于|不高于|低于|高于|达到|满分|为满分")
+BAND_AFTER = regex.compile(r"\s*(?:\(含\)|（含）)?\s*(?:以上|以下|及以上|至|[-—~])")
+
+
 def _value(field: str, kind: str, window: str, offset: int):
     folded = P.fold(window)
     if kind == "money":
@@ -114,6 +118,9 @@ def _value(field: str, kind: str, window: str, offset: int):
     if kind == "score":
         m = P.SCORE.search(folded)
         if m is None or "%" in folded[m.start():m.end() + 1]:
+            return None
+        # "总分≥90分为优", "得分在 90 分以上": a grade band, not the score
+        if BAND_WORDS.search(folded[:m.start()]) or BAND_AFTER.match(folded, m.end()):
             return None
         value = plain_number(m.group("num"))
         if value is None or value > Decimal(1000):

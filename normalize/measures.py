@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import regex
+
 from normalize import patterns as P
 from normalize.numerals import plain_number
 
@@ -14,6 +16,8 @@ from normalize.numerals import plain_number
 OPS = {">=": "≥", "=>": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "达到": "≥",
        "<=": "≤", "=<": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
        "大于": ">", "小于": "<", "≥": "≥", "≤": "≤", ">": ">", "<": "<", "=": "="}
+# words before a number that qualify it ("约3000人", "累计12次") rather than name a unit
+QUALIFIER = regex.compile(r"^(?:约|大约|近|共|累计|合计|总计|全年|实际|计划)")
 # a trailing word that changes the comparison: "95%以上" is ≥ 95%
 TRAILING = {"以上": "≥", "以下": "≤", "以内": "≤"}
 
@@ -43,5 +47,6 @@ def measure(text: str | None) -> Measure:
     for word, sym in TRAILING.items():
         if s.endswith(word) and op is None:
             op = sym
-    unit = (m.group("pre") + m.group("unit")).strip() or None
+    pre = QUALIFIER.sub("", m.group("pre"))  # 约3000人: 约 qualifies the number, it is no unit
+    unit = (pre + m.group("unit")).strip() or None
     return Measure(op, value, unit)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -76,3 +76,33 @@ def copy() -> Callable[[Iterable[str], Path], Path]:
 @pytest.fixture(scope="session")
 def table() -> Callable[[Path, str], pd.DataFrame]:
     return read_table
+
+
+def rows(out: Path, table: str) -> list[dict]:
+    """A table's rows as exact Python values (Decimal, date, int, None), as Parquet holds them."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(out / f"{table}.parquet").to_pylist()
+
+
+def golden(stem: str) -> dict:
+    """tests/golden/STEM.expected.json: money, rates and scores as strings, dates as ISO text."""
+    import json
+
+    return json.loads((ROOT / "tests" / "golden" / f"{stem}.expected.json").read_text(encoding="utf-8"))
+
+
+def make_doc(*parts: str | Sequence[Sequence[str]]):
+    """A Document of one unpaged body (as Word or a .txt gives): each str a paragraph
+    ('# ' opens a heading), each sequence of rows a table, in order."""
+    from extract.layout import Line, pages_from_lines
+    from extract.model import Document, Format
+
+    lines = []
+    for part in parts:
+        if isinstance(part, str):
+            heading = part.startswith("# ")
+            lines.append(Line(part[2:] if heading else part, heading=1 if heading else None))
+        else:
+            lines.append(Line("", table=tuple(tuple(row) for row in part)))
+    return Document(Format.TXT, pages_from_lines([(None, lines)]), None)
