@@ -18,11 +18,12 @@ from pathlib import Path
 
 import regex
 
-from extract.errors import CorruptFile, EmptyFile, EncryptedFile, TooLarge
+from extract.errors import CorruptFile, EmptyFile, EncryptedFile
 from extract.layout import Line, is_page_number, pages_from_lines
 from extract.model import Document, Format
 
-MAX_PAGES = 2000
+MAX_PAGES = 1500  # read up to here; a longer file is kept as `partial`
+MAX_OCR_PAGES = 60  # at about 5 s a page, a scan longer than this is cut (partial)
 # A cell's text wraps inside its box; the pieces are one phrase.
 CELL_BREAK = regex.compile(r"\s*\n\s*")
 
@@ -152,8 +153,39 @@ def _to_lines(items: list[dict], left: float, right: float, body: float) -> list
     return lines
 
 
+def garbage(text: str) -> bool:
+    """A text layer that is no text: (cid:N) codes, private-use glyphs, replacement marks,
+    or Latin-1 mojibake where Chinese should be."""
+    s = regex.sub(r"\s+", "", text)
+    if not s:
+        return True
+    bad = len(regex.findall(r"\(cid:\d+\)", s)) * 6 + sum(
+        1 for ch in s if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    latin1 = sum(1 for ch in s if "\u00c0" <= ch <= "\u00ff")
+    cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
+    return bad > len(s) * 0.2 or (latin1 > len(s) * 0.3 and cjk < len(s) * 0.05)
+
+
+def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[dict]]:
+    """OCR the given page indexes, rendered with pdfium at the OCR resolution."""
+    import pypdfium2 as pdfium
+
+    from extract import ocr
+
+    out = {}
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for i in numbers:
+            image = doc[i].render(scale=ocr.DPI / 72).to_pil()
+            out[i] = ocr.page_items(image)
+    finally:
+        doc.close()
+    return out
+
+
 def read_pdf(path: Path) -> Document:
     pdf = _open(path)
+    warnings: list[str] = []
     with pdf:
         try:
             n = len(pdf.pages)
@@ -162,17 +194,27 @@ def read_pdf(path: Path) -> Document:
         if n == 0:
             raise EmptyFile("PDF has no pages")
         if n > MAX_PAGES:
-            raise TooLarge(f"PDF has {n} pages, over the limit of {MAX_PAGES}")
+            warnings.append(f"cut at {MAX_PAGES} of {n} pages")
         raw: list[list[dict]] = []
         try:
-            for page in pdf.pages:
+            for page in pdf.pages[:MAX_PAGES]:
                 raw.append(_page_lines(page))
                 page.flush_cache()
         except Exception as exc:
             raise CorruptFile(f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}") from exc
+    # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
+    need = [i for i, items in enumerate(raw)
+            if garbage(" ".join(it["text"] for it in items if "text" in it)) and not any("table" in it for it in items)]
+    if need:
+        if len(need) > MAX_OCR_PAGES:
+            warnings.append(f"OCR cut at {MAX_OCR_PAGES} of {len(need)} image pages")
+            need = need[:MAX_OCR_PAGES]
+        for i, items in _ocr_items(path, need).items():
+            raw[i] = items
     texts = [it for items in raw for it in items if "text" in it]
-    if not texts:
-        raise EmptyFile("no text layer: the PDF holds only images (a scan); OCR is needed")
+    if not texts and not any("table" in it for items in raw for it in items):
+        raise EmptyFile("no text: the PDF's pages are blank (no text layer, and OCR found nothing)")
+    texts = texts or [{"size": 10.0, "x0": 0.0, "x1": 600.0}]
     drop = _furniture(raw)
     kept = [[it for ii, it in enumerate(items) if (pi, ii) not in drop] for pi, items in enumerate(raw)]
     _stitch(kept)
@@ -181,4 +223,4 @@ def read_pdf(path: Path) -> Document:
     left = min(it["x0"] for it in body_lines)
     right = max(it["x1"] for it in body_lines)
     pages = pages_from_lines([(i + 1, _to_lines(items, left, right, body)) for i, items in enumerate(kept)])
-    return Document(Format.PDF, pages, n)
+    return Document(Format.PDF, pages, n, ocr=bool(need), warnings=tuple(warnings))

@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--out", required=True, type=Path, metavar="DIR")
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: the core count)")
     ing.add_argument("--quiet", action="store_true", help="no progress output")
+    ing.add_argument("--timeout", type=float, default=300.0, help="seconds one file may take (default 300)")
+    ing.add_argument("--max-memory", type=int, default=4096, metavar="MB",
+                     help="memory cap of a worker process in MiB (default 4096)")
     return ap
 
 
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args) -> int:
-    from jixiao.run import ingest
+    from jixiao.run import Limits, ingest
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -62,7 +65,8 @@ def _ingest(args) -> int:
             print(f"{res.file.status:9s} {res.file.source_path}", file=sys.stderr)
 
     try:
-        summary = ingest(args.paths, args.out, workers=args.workers, progress=progress)
+        summary = ingest(args.paths, args.out, workers=args.workers, progress=progress,
+                         limits=Limits(timeout=args.timeout, memory_mb=args.max_memory))
     except KeyboardInterrupt:
         print("jixiao: interrupted; the dataset is as it was before this run", file=sys.stderr)
         return 130

@@ -1,8 +1,9 @@
-"""The run: walk the inputs, read each file in a worker, hand the results to export.
+"""The run: walk the inputs, read each file in a killable worker, hand the results to export.
 
-The per-file boundary (`process`) is the one place that catches broadly: whatever
-goes wrong with one file becomes its `files` row with a one-line reason, and the
-batch goes on.
+The per-file boundary (`process`) is the one place that catches broadly: whatever goes
+wrong with one file becomes its `files` row with a one-line reason, and the batch goes
+on. A file that hangs or eats memory is cut off by the pool (jixiao.pool) at its limit.
+Legacy Word/WPS/RTF files travel in batches, one LibreOffice start per batch.
 """
 
 from __future__ import annotations
@@ -11,35 +12,61 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import extract
 import normalize
 from export import FileRow, Result, known_files, write
+from extract.archive import unpack
+from extract.model import Format
 from jixiao import __version__
+from jixiao.pool import Pool
 
 log = logging.getLogger("jixiao")
+
+LEGACY = {Format.DOC, Format.WPS, Format.RTF}
+LEGACY_BATCH = 12  # files per LibreOffice start
 
 
 @dataclass(frozen=True, slots=True)
 class Input:
     path: Path
-    source_path: str  # as given / found
+    source_path: str  # as given / found; inside an archive: "bundle.zip!inner/name.pdf"
+    error: str | None = None  # could not even be taken out of its archive
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Input]:
-    """Every file under the given paths, folders walked recursively in name order."""
+@dataclass(frozen=True, slots=True)
+class Limits:
+    timeout: float = 300.0  # seconds per file
+    memory_mb: int | None = 4096  # address space per worker
+    max_tasks: int | None = 200  # files per worker before it is replaced
+
+
+def walk(paths: Iterable[Path], scratch: Path) -> Iterator[Input]:
+    """Every file under the given paths, folders in name order, archives opened into `scratch`."""
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
-                yield Input(f, str(f))
-        else:
-            yield Input(p, str(p))
+        files = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
+        for f in files:
+            yield Input(f, str(f))
+            if _is_bundle(f):
+                try:
+                    for m in unpack(f, scratch / hashlib.sha1(str(f).encode()).hexdigest()[:12]):
+                        yield Input(m.path or f, f"{f}!{m.inner}", m.error)
+                except extract.ExtractError as exc:
+                    log.debug("archive %s: %s", f, exc)
+
+
+def _is_bundle(path: Path) -> bool:
+    try:
+        return extract.sniff(path) is Format.ZIP
+    except OSError:
+        return False
 
 
 def sha256(path: Path) -> str:
@@ -50,39 +77,79 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException | str) -> str:
     msg = " ".join(str(exc).split()) or type(exc).__name__
     return msg[:300]
+
+
+def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: str, error, t0: float) -> FileRow:
+    return FileRow(rid, inp.source_path, Path(inp.source_path.rsplit("!", 1)[-1]).name, fmt, size, pages, ocr,
+                   status, error, round(time.perf_counter() - t0, 4), __version__,
+                   dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+
+
+def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document, t0: float) -> Result:
+    try:
+        recs = normalize.records(doc)
+    except Exception as exc:  # a parser bug must not cost the file: keep it, say why
+        return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, "partial",
+                           f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}", t0))
+    status, error = ("partial", "; ".join(doc.warnings)) if doc.warnings else ("ok", None)
+    return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0), recs)
 
 
 def process(inp: Input, report_id: str | None = None) -> Result:
     """Read one file to records; never raises."""
     t0 = time.perf_counter()
-    path = inp.path
-    size = 0
-    fmt = extract.Format.UNKNOWN
+    size, fmt = 0, Format.UNKNOWN
     try:
-        size = path.stat().st_size
-        report_id = report_id or sha256(path)
-        fmt = extract.sniff(path)
-        doc = extract.read(path, fmt)
+        size = inp.path.stat().st_size
+        report_id = report_id or sha256(inp.path)
+        fmt = extract.sniff(inp.path)
+        doc = extract.read(inp.path, fmt)
     except extract.ExtractError as exc:
         return Result(_row(inp, report_id or "", fmt.value, size, None, False, "failed", _reason(exc), t0))
     except Exception as exc:  # the per-file boundary: a bug or a library failure on odd bytes
         return Result(_row(inp, report_id or "", fmt.value, size, None, False, "failed",
                            f"cannot read: {type(exc).__name__}: {_reason(exc)}", t0))
+    return _records(inp, report_id, fmt, size, doc, t0)
+
+
+def process_legacy(batch: list[tuple[Input, str, Format]]) -> list[Result]:
+    """Convert a batch of .doc/.wps/.rtf with one LibreOffice start, then read each."""
+    from extract.convert import to_docx
+
+    t0 = time.perf_counter()
+    out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
     try:
-        recs = normalize.records(doc)
-    except Exception as exc:
-        return Result(_row(inp, report_id, doc.format.value, size, doc.page_count, doc.ocr, "partial",
-                           f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}", t0))
-    return Result(_row(inp, report_id, doc.format.value, size, doc.page_count, doc.ocr, "ok", None, t0), recs)
+        converted = to_docx([(inp.path, fmt.value) for inp, _, fmt in batch], out)
+        results = []
+        for inp, rid, fmt in batch:
+            size = inp.path.stat().st_size
+            got = converted.get(inp.path)
+            if not isinstance(got, Path):
+                results.append(Result(_row(inp, rid, fmt.value, size, None, False, "failed",
+                                           _reason(got or "not converted"), t0)))
+                continue
+            try:
+                doc = extract.read(got, Format.DOCX)
+            except Exception as exc:
+                results.append(Result(_row(inp, rid, fmt.value, size, None, False, "failed", _reason(exc), t0)))
+                continue
+            results.append(_records(inp, rid, fmt, size, doc, t0))
+            t0 = time.perf_counter()
+        return results
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
-def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: str, error, t0: float) -> FileRow:
-    return FileRow(rid, inp.source_path, inp.path.name, fmt, size, pages, ocr, status, error,
-                   round(time.perf_counter() - t0, 4), __version__,
-                   dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+def work(task: tuple) -> list[Result]:
+    """One pool task: a file, or a batch of legacy files."""
+    kind, payload = task
+    if kind == "legacy":
+        return process_legacy(payload)
+    inp, rid = payload
+    return [process(inp, rid)]
 
 
 @dataclass
@@ -96,58 +163,82 @@ class Summary:
         return [r for r in self.results if r.file.status == "failed"]
 
 
-def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
-           progress: Callable[[Result], None] | None = None) -> Summary:
-    """Ingest every file under `paths` into the dataset at `out`."""
-    t0 = time.perf_counter()
-    out = Path(out)
+def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
+    kind, payload = task
+    if kind == "legacy":
+        return [(inp, rid, fmt.value) for inp, rid, fmt in payload]
+    inp, rid = payload
+    return [(inp, rid, "unknown")]
+
+
+def plan(paths: Iterable[Path], out: Path, scratch: Path) -> tuple[list[tuple], list[Result], int]:
+    """What to do: tasks for new files, rows for files that need no reading, the count skipped."""
     known = known_files(out)
     known_ids = {rid for rid, _ in known}
-    todo: list[tuple[Input, str]] = []
-    results: list[Result] = []
+    tasks: list[tuple] = []
+    legacy: list[tuple[Input, str, Format]] = []
+    rows: list[Result] = []
     skipped = 0
     seen: set[str] = set()
-    for inp in walk(paths):
+    for inp in walk(paths, scratch):
+        t0 = time.perf_counter()
+        if inp.error:
+            rows.append(Result(_row(inp, "", "unknown", 0, None, False, "failed", inp.error, t0)))
+            continue
         try:
             rid = sha256(inp.path)
+            fmt = extract.sniff(inp.path)
+            size = inp.path.stat().st_size
         except OSError as exc:
-            results.append(Result(_row(inp, "", "unknown", 0, None, False, "failed",
-                                       f"cannot open: {_reason(exc)}", time.perf_counter())))
+            rows.append(Result(_row(inp, "", "unknown", 0, None, False, "failed", f"cannot open: {_reason(exc)}", t0)))
             continue
         if (rid, inp.source_path) in known:
             skipped += 1
             continue
         if rid in seen or rid in known_ids:
-            size = inp.path.stat().st_size
-            results.append(Result(_row(inp, rid, extract.sniff(inp.path).value, size, None, False, "duplicate",
-                                       None, time.perf_counter())))
+            rows.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
             continue
         seen.add(rid)
-        todo.append((inp, rid))
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(todo) <= 1:
-        for inp, rid in todo:
-            res = process(inp, rid)
-            results.append(res)
-            if progress:
-                progress(res)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = {pool.submit(process, inp, rid): (inp, rid) for inp, rid in todo}
-            for fut in as_completed(futs):
-                inp, rid = futs[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # the worker died (a crash in a C library)
-                    res = Result(_row(inp, rid, "unknown", 0, None, False, "failed",
-                                      f"worker crashed: {type(exc).__name__}", time.perf_counter()))
+        if fmt is Format.ZIP:
+            rows.append(Result(_row(inp, rid, fmt.value, size, None, False, "ok", None, t0)))
+        elif fmt in LEGACY:
+            legacy.append((inp, rid, fmt))
+        else:
+            tasks.append(("file", (inp, rid)))
+    for i in range(0, len(legacy), LEGACY_BATCH):
+        tasks.append(("legacy", legacy[i:i + LEGACY_BATCH]))
+    return tasks, rows, skipped
+
+
+def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
+           progress: Callable[[Result], None] | None = None, limits: Limits = Limits()) -> Summary:
+    """Ingest every file under `paths` into the dataset at `out`."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    scratch = Path(tempfile.mkdtemp(prefix="jixiao-run-"))
+    try:
+        tasks, results, skipped = plan(paths, out, scratch)
+        order = {inp.source_path: i for task in tasks for i, (inp, _, _) in enumerate(_task_files(task))}
+
+        def timeout_of(task: tuple) -> float:
+            return limits.timeout * (len(task[1]) if task[0] == "legacy" else 1)
+
+        pool = Pool(min(workers or os.cpu_count() or 1, max(1, len(tasks))), limits.memory_mb, limits.max_tasks)
+        for task, ok, value in pool.run(work, tasks, timeout_of):
+            if ok:
+                batch = value
+            else:
+                why = f"cut off: {_reason(value)}" if not isinstance(value, str) else _reason(value)
+                batch = [Result(_row(inp, rid, fmt, inp.path.stat().st_size if inp.path.exists() else 0, None,
+                                     False, "failed", why, time.perf_counter()))
+                         for inp, rid, fmt in _task_files(task)]
+            for res in batch:
                 results.append(res)
                 if progress:
                     progress(res)
-    order = {inp.source_path: i for i, (inp, _) in enumerate(todo)}
-    results.sort(key=lambda r: order.get(r.file.source_path, -1))
-    if results or not (out / "files.parquet").exists():
-        write(results, out)
-    return Summary(results, skipped, time.perf_counter() - t0)
-
-
+        results.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
+        if results or not (out / "files.parquet").exists():
+            write(results, out)
+        return Summary(results, skipped, time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""Legacy Word (.doc), WPS Writer (.wps) and RTF to .docx, through LibreOffice headless.
+
+One LibreOffice start costs about two seconds, so files are converted in batches: one
+`soffice --convert-to docx` call for many files. Every call uses a profile folder of
+its own (`-env:UserInstallation`), or two workers' conversions collide on the lock of a
+shared profile. A batch that fails or hangs is retried file by file, so one bad file
+costs only itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from extract.errors import CorruptFile, ExtractError, UnsupportedFormat
+
+# LibreOffice names WPS files by the same filter as Word 97; we copy each file to a
+# neutral name with the suffix its bytes call for, so the import filter is chosen right.
+SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf"}
+SECONDS_PER_FILE = 30.0
+START_SECONDS = 30.0
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _run(files: Sequence[Path], outdir: Path, profile: Path, timeout: float) -> None:
+    exe = soffice()
+    if exe is None:
+        raise UnsupportedFormat("legacy Word/WPS/RTF needs LibreOffice (soffice), which is not installed")
+    cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck",
+           f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "docx:MS Word 2007 XML",
+           "--outdir", str(outdir), *map(str, files)]
+    env = {**os.environ, "HOME": str(profile)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+        raise CorruptFile(f"LibreOffice did not finish converting within {timeout:.0f}s") from None
+
+
+def to_docx(items: Sequence[tuple[Path, str]], outdir: Path) -> dict[Path, Path | ExtractError]:
+    """Convert (path, format) pairs into `outdir`; map each path to its .docx or to the
+    reason it failed. The caller owns `outdir` and removes it."""
+    results: dict[Path, Path | ExtractError] = {}
+    if not items:
+        return results
+    base = Path(tempfile.mkdtemp(prefix="jixiao-lo-"))
+    try:
+        names = {}
+        src = base / "in"
+        src.mkdir()
+        for i, (path, fmt) in enumerate(items):
+            neutral = src / f"f{i:05d}{SUFFIX.get(fmt, '.doc')}"
+            shutil.copyfile(path, neutral)
+            names[path] = neutral
+        out = base / "out"
+        out.mkdir()
+        try:
+            _run(list(names.values()), out, base / "profile", START_SECONDS + SECONDS_PER_FILE * len(items))
+        except UnsupportedFormat as exc:
+            return {p: exc for p in names}
+        except CorruptFile:
+            pass  # the batch hung: retry each file alone below
+        for path, neutral in names.items():
+            target = out / (neutral.stem + ".docx")
+            if not target.exists() and len(items) > 1:
+                try:
+                    _run([neutral], out, base / "profile", START_SECONDS + SECONDS_PER_FILE)
+                except ExtractError as exc:
+                    results[path] = exc
+                    continue
+            if target.exists() and target.stat().st_size > 0:
+                keep = outdir / target.name
+                shutil.move(str(target), keep)
+                results[path] = keep
+            else:
+                results.setdefault(path, CorruptFile("LibreOffice could not read the file (damaged or not a Word file)"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return results

@@ -1,0 +1,203 @@
+"""OCR for pages without a usable text layer: scans, image-only PDFs, images.
+
+RapidOCR (PP-OCR models shipped inside the `rapidocr_onnxruntime` wheel, so it works
+offline) reads each page image into text lines with their boxes. The lines then go
+through the same layout rules as a PDF's text lines (margins, wrapping, headings).
+The engine is loaded once per process. OCR confusions in numbers (l/I for 1, O for 0)
+are mended only inside numeric contexts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+DPI = 150
+
+# "2021年I月", "1O0%", "4l.28": a letter between digits or before a unit, read as the digit it resembles
+_CONFUSED = regex.compile(
+    r"(?<=\d)[lIｌ|](?=\d|[年月日%万元.])|(?<=[\d.])[oO〇](?=\d|[%万元])|(?<=\D|^)[lI](?=\d)|(?<=[年月])[lI](?=[月日\d])")
+_DIGIT_FOR = {"l": "1", "I": "1", "ｌ": "1", "|": "1", "o": "0", "O": "0", "〇": "0"}
+
+
+def mend_numbers(text: str) -> str:
+    """'2021年I月' -> '2021年1月', '1O0%' -> '100%'; words are left alone."""
+    return _CONFUSED.sub(lambda m: _DIGIT_FOR.get(m.group(0), m.group(0)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    score: float
+
+
+@lru_cache(maxsize=1)
+def engine():
+    import logging
+
+    from rapidocr_onnxruntime import RapidOCR
+
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    # one intra-op thread: the run parallelises over files, not inside one page
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def read_image(image) -> list[OcrLine]:
+    """Text lines of a PIL image, top to bottom, in image pixels."""
+    import numpy as np
+
+    result, _ = engine()(np.asarray(image.convert("RGB")), use_cls=False)
+    lines = []
+    for box, text, score in result or []:
+        xs = [p[0] for p in box]
+        ys = [p[1] for p in box]
+        lines.append(OcrLine(mend_numbers(text), min(xs), min(ys), max(xs), max(ys), float(score)))
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def _grid(gray):
+    """Cells of the ruled tables on a page image: (table boxes, cell boxes), in pixels."""
+    import cv2
+    import numpy as np
+
+    bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    h, w = bw.shape
+    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1)))
+    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 50))))
+    lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    tables = [tuple(stats[i][:4]) for i in range(1, n)
+              if stats[i][2] > w * 0.3 and stats[i][3] > h * 0.03]
+    if not tables:
+        return [], []
+    n, _, stats, _ = cv2.connectedComponentsWithStats(255 - lines, connectivity=4)
+    cells = []
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        if cw < 8 or ch < 8 or x == 0 or y == 0 or x + cw >= w or y + ch >= h:
+            continue
+        for tx, ty, tw, th in tables:
+            if x >= tx and y >= ty and x + cw <= tx + tw and y + ch <= ty + th and cw * ch < tw * th * 0.9:
+                cells.append((x, y, x + cw, y + ch))
+                break
+    return tables, cells
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(value: float, anchors: list[float], tol: float) -> int:
+    best = min(range(len(anchors)), key=lambda i: abs(anchors[i] - value))
+    return best
+
+
+def deskew(image):
+    """A scan fed in at a slant (0.5-2 degrees is common): straighten it by its longest
+    ruling lines or, on a page without a table, by its text lines."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    gray = np.asarray(image.convert("L"))
+    bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    h, w = bw.shape
+    # smear text and rules into long horizontal strokes, then measure their slope
+    strokes = cv2.morphologyEx(bw, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 40, 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    angles = []
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        if cw < w * 0.25 or ch > h * 0.05:
+            continue
+        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+        if len(xs) < 50:
+            continue
+        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+        angles.append(np.degrees(np.arctan(slope)))
+    if not angles:
+        return image
+    angle = float(np.median(angles))
+    if abs(angle) < 0.1 or abs(angle) > 5:
+        return image
+    return image.convert("L").rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+
+
+def page_items(image) -> list[dict]:
+    """A page image as the PDF reader's items: text lines and tables, with sizes in points."""
+    import numpy as np
+
+    scale = 72 / DPI
+    image = deskew(image)
+    gray = np.asarray(image.convert("L"))
+    lines = read_image(image)
+    tables, cells = _grid(gray)
+    in_cell: dict[int, list[OcrLine]] = {}
+    free: list[OcrLine] = []
+    for ln in lines:
+        cx, cy = (ln.x0 + ln.x1) / 2, (ln.top + ln.bottom) / 2
+        hit = next((i for i, c in enumerate(cells) if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        if hit is None:
+            if any(t[0] <= cx <= t[0] + t[2] and t[1] <= cy <= t[1] + t[3] for t in tables):
+                continue  # text on a ruling line: noise
+            free.append(ln)
+        else:
+            in_cell.setdefault(hit, []).append(ln)
+    items: list[dict] = []
+    for tx, ty, tw, th in tables:
+        mine = [i for i, c in enumerate(cells) if tx <= c[0] and c[2] <= tx + tw and ty <= c[1] and c[3] <= ty + th]
+        if not mine:
+            continue
+        tol = 8 * DPI / 150
+        tops = _cluster([cells[i][1] for i in mine], tol)
+        lefts = _cluster([cells[i][0] for i in mine], tol)
+        grid = [["" for _ in lefts] for _ in tops]
+        gaps = sorted(b - a for a, b in zip(tops, tops[1:]))
+        typical = gaps[len(gaps) // 2] if gaps else 0
+        for i in mine:
+            lines_in = sorted(in_cell.get(i, []), key=lambda ln: (ln.top, ln.x0))
+            text = "".join(ln.text for ln in lines_in)
+            r, c = _index(cells[i][1], tops, tol), _index(cells[i][0], lefts, tol)
+            # a thin row left by a page break ("度" of a cut cell): a cell that only starts
+            # there because a ruling line is faint belongs to the row its text stands in
+            if lines_in and r + 1 < len(tops) and tops[r + 1] - tops[r] < typical * 0.6 \
+                    and (lines_in[0].top + lines_in[0].bottom) / 2 > tops[r + 1]:
+                r += 1
+            grid[r][c] = (grid[r][c] + text) if grid[r][c] else text
+        rows = tuple(tuple(r) for r in grid if any(r))
+        if rows:
+            items.append({"table": rows, "top": ty * scale})
+    height = image.size[1] * scale
+    for ln in free:
+        size = (ln.bottom - ln.top) * scale * 0.8  # a box is a little taller than the type
+        items.append({"text": ln.text, "top": ln.top * scale, "bottom": ln.bottom * scale,
+                      "x0": ln.x0 * scale, "x1": ln.x1 * scale, "size": size, "height": height})
+    items.sort(key=lambda d: d["top"])
+    return _merge_same_line(items)
+
+
+def _merge_same_line(items: list[dict]) -> list[dict]:
+    """OCR may cut one printed line into several boxes: join boxes that share a line."""
+    out: list[dict] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if prev and "text" in it and "text" in prev and abs(it["top"] - prev["top"]) < it["size"] * 0.5 \
+                and it["x0"] > prev["x1"] - 2:
+            gap = it["x0"] - prev["x1"]
+            joiner = " " if gap > it["size"] * 1.5 else ""
+            out[-1] = {**prev, "text": prev["text"] + joiner + it["text"], "x1": it["x1"],
+                       "bottom": max(prev["bottom"], it["bottom"])}
+        else:
+            out.append(it)
+    return out

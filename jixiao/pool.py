@@ -1,0 +1,151 @@
+"""A process pool whose workers can be killed: a per-task time limit and a memory cap.
+
+concurrent.futures cannot stop a task that hangs (a PDF whose parser loops) or bound
+one that eats memory (a decompression bomb). Here every worker is a plain process with
+a pipe; the parent waits on all pipes and process sentinels with a deadline, kills a
+worker whose task overran, reports that task as timed out, and starts a fresh worker.
+A worker that dies (killed by the memory cap, a crash in a C library) is reported the
+same way. Workers are recycled after `max_tasks` tasks, so a library that leaks cannot
+grow a long run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+
+class TaskTimeout(Exception):
+    pass
+
+
+class WorkerDied(Exception):
+    pass
+
+
+def _limit_memory(mb: int | None) -> None:
+    if not mb:
+        return
+    try:
+        import resource
+
+        limit = mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
+        pass
+
+
+def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            conn.send((True, fn(task)))
+        except MemoryError:
+            conn.send((False, "out of memory: the file needs more than the memory cap"))
+        except BaseException as exc:  # reported to the parent, which decides
+            conn.send((False, f"{type(exc).__name__}: {exc}"))
+
+
+@dataclass
+class _Slot:
+    proc: Any
+    conn: Connection
+    task: Any = None
+    deadline: float = 0.0
+    done: int = 0
+
+
+class Pool:
+    """`for task, ok, value in Pool(n).run(fn, tasks, timeout_of)`: ok False means value is
+    the reason (an exception's text, TaskTimeout, WorkerDied)."""
+
+    def __init__(self, workers: int, memory_mb: int | None = None, max_tasks: int | None = 200):
+        self.workers = max(1, workers)
+        self.memory_mb = memory_mb
+        self.max_tasks = max_tasks
+        self.ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+
+    def _start(self, fn) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker, args=(child, fn, self.memory_mb), daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    @staticmethod
+    def _stop(slot: _Slot, kill: bool = False) -> None:
+        try:
+            if kill:
+                slot.proc.kill()
+            else:
+                slot.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        slot.proc.join(timeout=5 if not kill else 1)
+        if slot.proc.is_alive():
+            slot.proc.kill()
+            slot.proc.join(timeout=1)
+        slot.conn.close()
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any],
+            timeout_of: Callable[[Any], float]) -> Iterator[tuple[Any, bool, Any]]:
+        pending = list(tasks)
+        pending.reverse()
+        slots: list[_Slot] = []
+        try:
+            while pending or any(s.task is not None for s in slots):
+                # hand out work
+                for s in slots:
+                    if s.task is None and pending:
+                        s.task = pending.pop()
+                        s.deadline = time.monotonic() + timeout_of(s.task)
+                        s.conn.send(s.task)
+                while pending and len(slots) < self.workers:
+                    s = self._start(fn)
+                    slots.append(s)
+                    s.task = pending.pop()
+                    s.deadline = time.monotonic() + timeout_of(s.task)
+                    s.conn.send(s.task)
+                busy = [s for s in slots if s.task is not None]
+                if not busy:
+                    continue
+                wait_for = max(0.0, min(s.deadline for s in busy) - time.monotonic())
+                ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
+                now = time.monotonic()
+                for s in list(busy):
+                    if s.conn in ready:
+                        try:
+                            ok, value = s.conn.recv()
+                        except (EOFError, OSError):
+                            ok, value = False, WorkerDied("the worker process died")
+                        task, s.task = s.task, None
+                        s.done += 1
+                        yield task, ok, value
+                        if not s.proc.is_alive() or (self.max_tasks and s.done >= self.max_tasks):
+                            self._stop(s, kill=not s.proc.is_alive())
+                            slots.remove(s)
+                    elif s.proc.sentinel in ready or not s.proc.is_alive():
+                        task, s.task = s.task, None
+                        code = s.proc.exitcode
+                        self._stop(s, kill=True)
+                        slots.remove(s)
+                        yield task, False, WorkerDied(f"the worker process died (exit code {code})")
+                    elif now >= s.deadline:
+                        task, s.task = s.task, None
+                        self._stop(s, kill=True)
+                        slots.remove(s)
+                        yield task, False, TaskTimeout(f"timed out after {timeout_of(task):.0f}s")
+        finally:
+            for s in slots:
+                self._stop(s, kill=s.task is not None)
