@@ -36,6 +36,28 @@ def read(path: Path, fmt: Format | None = None) -> Document:
     if fmt is Format.XLS:
         from extract.sheet import read_xls
         return read_xls(path)
+    if fmt is Format.OFD:
+        from extract.ofd import read_ofd
+        return read_ofd(path)
+    if fmt in (Format.DOC, Format.WPS, Format.RTF):
+        # one file alone: one LibreOffice start (the run converts in batches instead)
+        import shutil
+        import tempfile
+
+        from extract.convert import to_docx
+
+        out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
+        try:
+            got = to_docx([(path, fmt.value)], out).get(path)
+            if not isinstance(got, Path):
+                raise got or CorruptFile("LibreOffice could not convert the file")
+            doc = read(got, Format.DOCX)
+            return Document(fmt, doc.pages, doc.page_count, doc.ocr, doc.warnings)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    if fmt is Format.IMAGE:
+        from extract.ocr import read_picture
+        return read_picture(path)
     if fmt in (Format.TXT, Format.MD):
         from extract.text import read_text
         return read_text(path, fmt)
@@ -50,11 +72,6 @@ def read(path: Path, fmt: Format | None = None) -> Document:
 
 # Formats recognised but not read by this version, with what a user should know.
 UNREAD = {
-    Format.DOC: "legacy Word 97-2003 (.doc) is not read yet: save it as .docx or PDF",
-    Format.WPS: "WPS Writer file is not read yet: save it as .docx or PDF",
-    Format.RTF: "RTF is not read yet: save it as .docx or PDF",
-    Format.OFD: "OFD is not read yet",
     Format.ZIP: "zip archives are not unpacked yet",
-    Format.IMAGE: "an image: OCR is not available yet",
     Format.HTML: "an HTML page, not a report document",
 }

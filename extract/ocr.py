@@ -201,3 +201,31 @@ def _merge_same_line(items: list[dict]) -> list[dict]:
         else:
             out.append(it)
     return out
+
+
+def read_picture(path):
+    """A photo or scan saved as an image (.jpg, .png, .tif; every frame of a TIFF a page)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    from extract.errors import CorruptFile, EmptyFile
+    from extract.model import Document, Format
+    from extract.positioned import pages_from_items
+
+    try:
+        img = Image.open(path)
+        frames = [f.copy() for f in ImageSequence.Iterator(img)][:60]
+    except (UnidentifiedImageError, OSError) as exc:
+        raise CorruptFile(f"corrupt image: {exc}") from exc
+    raw = []
+    for frame in frames:
+        # bring the picture to the OCR resolution, taking an A4 page as the measure
+        frame = frame.convert("RGB")
+        scale = (11.69 * DPI) / max(frame.size)
+        if abs(scale - 1) > 0.2:
+            frame = frame.resize((round(frame.size[0] * scale), round(frame.size[1] * scale)))
+        raw.append(page_items(frame))
+    texts = [it for items in raw for it in items if "text" in it]
+    if not texts and not any("table" in it for items in raw for it in items):
+        raise EmptyFile("no text found in the image")
+    pages = pages_from_items(raw)
+    return Document(Format.IMAGE, pages, len(raw), ocr=True)

@@ -1,26 +1,21 @@
-"""PDF with a text layer, through pdfplumber.
+"""PDF, through pdfplumber, with OCR for the pages that need it.
 
 Per page: tables where the page has ruling lines (pdfplumber's lattice finder), the
-remaining characters as text lines, both in reading order by their top edge. A line
-that reaches the right edge of the text block was cut by the margin (`wraps`);
-lines set larger than the body are headings; centred lines of a title run together.
-Page numbers and running headers/footers repeated across pages are dropped.
-
-A PDF without any text layer (a scan) is refused here with a reason; OCR is a reader
-of its own.
+remaining characters as text lines, both in reading order by their top edge; then the
+shared layout rules of extract.positioned. A page without a usable text layer (a scan,
+an image-only page, (cid:N) or private-use garbage from a broken font) is read by OCR
+(extract.ocr). A file longer than MAX_PAGES is cut there and kept as partial.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from pathlib import Path
 
 import regex
 
 from extract.errors import CorruptFile, EmptyFile, EncryptedFile
-from extract.layout import Line, is_page_number, pages_from_lines
 from extract.model import Document, Format
+from extract.positioned import pages_from_items
 
 MAX_PAGES = 1500  # read up to here; a longer file is kept as `partial`
 MAX_OCR_PAGES = 60  # at about 5 s a page, a scan longer than this is cut (partial)
@@ -79,80 +74,6 @@ def _page_lines(page) -> list[dict]:
     return items
 
 
-def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
-    """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
-    drop: set[tuple[int, int]] = set()
-    seen: Counter[tuple[str, int]] = Counter()
-    for pi, items in enumerate(pages):
-        for ii, it in enumerate(items):
-            if "text" not in it:
-                continue
-            band = it["top"] < it["height"] * 0.1 or it["bottom"] > it["height"] * 0.9
-            if band and is_page_number(it["text"]):
-                drop.add((pi, ii))
-            elif band:
-                seen[(regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10))] += 1
-    if len(pages) >= 3:
-        repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
-        for pi, items in enumerate(pages):
-            for ii, it in enumerate(items):
-                if "text" in it and (regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10)) in repeated:
-                    drop.add((pi, ii))
-    return drop
-
-
-def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
-    """A row that is only the rest of cells cut by the page break: a little text, no
-    figures, each piece under a cell of the row above that it finishes."""
-    filled = [(c, a) for c, a in zip(row, above) if c]
-    return (0 < len(filled) <= max(1, len(row) // 3)
-            and all(a for _, a in filled)
-            and not any(regex.search(r"\d", c) for c, _ in filled))
-
-
-def _stitch(pages: list[list[dict]]) -> None:
-    """A table that opens a page with as many columns as the table that closed the previous
-    page goes on from it: mark it, and give a row cut by the break back its cell text."""
-    for prev, cur in zip(pages, pages[1:]):
-        if not prev or not cur or "table" not in prev[-1] or "table" not in cur[0]:
-            continue
-        a, b = prev[-1]["table"], cur[0]["table"]
-        if not a or not b or len(a[-1]) != len(b[0]):
-            continue
-        cur[0]["continued"] = True
-        if _fragment(b[0], a[-1]):
-            last = tuple(x + y for x, y in zip(a[-1], b[0]))
-            prev[-1]["table"] = a[:-1] + (last,)
-            cur[0]["table"] = b[1:]
-
-
-def _to_lines(items: list[dict], left: float, right: float, body: float) -> list[Line]:
-    lines: list[Line] = []
-    center = (left + right) / 2
-    prev_title: dict | None = None
-    for it in items:
-        if "table" in it:
-            lines.append(Line("", table=it["table"], continued=it.get("continued", False)))
-            prev_title = None
-            continue
-        cw = max(it["size"], 1.0)
-        heading = 1 if it["size"] > body * 1.15 else None
-        centred = it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
-        # a title set larger (or centred) and wrapped onto a second line is one title
-        if prev_title is not None and heading is not None and abs(it["size"] - prev_title["size"]) < 0.5 \
-                and it["top"] - prev_title["bottom"] < it["size"]:
-            last = lines[-1]
-            lines[-1] = Line(last.text + it["text"], heading=last.heading)
-            prev_title = it
-            continue
-        # cut by the margin: reaches the right edge and starts at the left one (a
-        # right-aligned signature line reaches the edge too, but starts far in)
-        wraps = right - it["x1"] < 2 * cw and it["x0"] < left + 4 * cw and not centred
-        lines.append(Line(it["text"], heading=heading, wraps=wraps))
-        prev_title = it if heading is not None else None
-    return lines
-
-
 def garbage(text: str) -> bool:
     """A text layer that is no text: (cid:N) codes, private-use glyphs, replacement marks,
     or Latin-1 mojibake where Chinese should be."""
@@ -196,15 +117,19 @@ def read_pdf(path: Path) -> Document:
         if n > MAX_PAGES:
             warnings.append(f"cut at {MAX_PAGES} of {n} pages")
         raw: list[list[dict]] = []
+        pictured: set[int] = set()  # pages that hold an image: a scan may be there to OCR
         try:
-            for page in pdf.pages[:MAX_PAGES]:
+            for i, page in enumerate(pdf.pages[:MAX_PAGES]):
                 raw.append(_page_lines(page))
+                if page.images:
+                    pictured.add(i)
                 page.flush_cache()
         except Exception as exc:
             raise CorruptFile(f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}") from exc
     # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
     need = [i for i, items in enumerate(raw)
-            if garbage(" ".join(it["text"] for it in items if "text" in it)) and not any("table" in it for it in items)]
+            if (i in pictured or any("text" in it for it in items))
+            and garbage(" ".join(it["text"] for it in items if "text" in it)) and not any("table" in it for it in items)]
     if need:
         if len(need) > MAX_OCR_PAGES:
             warnings.append(f"OCR cut at {MAX_OCR_PAGES} of {len(need)} image pages")
@@ -214,13 +139,5 @@ def read_pdf(path: Path) -> Document:
     texts = [it for items in raw for it in items if "text" in it]
     if not texts and not any("table" in it for items in raw for it in items):
         raise EmptyFile("no text: the PDF's pages are blank (no text layer, and OCR found nothing)")
-    texts = texts or [{"size": 10.0, "x0": 0.0, "x1": 600.0}]
-    drop = _furniture(raw)
-    kept = [[it for ii, it in enumerate(items) if (pi, ii) not in drop] for pi, items in enumerate(raw)]
-    _stitch(kept)
-    body = statistics.median(it["size"] for it in texts)
-    body_lines = [it for it in texts if abs(it["size"] - body) < 0.5] or texts
-    left = min(it["x0"] for it in body_lines)
-    right = max(it["x1"] for it in body_lines)
-    pages = pages_from_lines([(i + 1, _to_lines(items, left, right, body)) for i, items in enumerate(kept)])
+    pages = pages_from_items(raw)
     return Document(Format.PDF, pages, n, ocr=bool(need), warnings=tuple(warnings))

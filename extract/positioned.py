@@ -1,0 +1,105 @@
+"""Positioned text to pages: the layout rules every fixed-layout reader shares.
+
+PDF text lines, OCR boxes and OFD text objects all arrive as items with a position
+(top, x0, x1, size in points) or as tables. Here page numbers and running headers are
+dropped, a table that goes on across a page break is stitched, and lines become
+paragraphs: a line that reaches the right edge of the text block was cut by the margin,
+a larger line is a heading, centred title lines run together.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+import regex
+
+from extract.layout import Line, is_page_number, pages_from_lines
+from extract.model import Page
+
+
+def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
+    """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
+    drop: set[tuple[int, int]] = set()
+    seen: Counter[tuple[str, int]] = Counter()
+    for pi, items in enumerate(pages):
+        for ii, it in enumerate(items):
+            if "text" not in it:
+                continue
+            band = it["top"] < it["height"] * 0.1 or it["bottom"] > it["height"] * 0.9
+            if band and is_page_number(it["text"]):
+                drop.add((pi, ii))
+            elif band:
+                seen[(regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10))] += 1
+    if len(pages) >= 3:
+        repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
+        for pi, items in enumerate(pages):
+            for ii, it in enumerate(items):
+                if "text" in it and (regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10)) in repeated:
+                    drop.add((pi, ii))
+    return drop
+
+
+def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
+    """A row that is only the rest of cells cut by the page break: a little text, no
+    figures, each piece under a cell of the row above that it finishes."""
+    filled = [(c, a) for c, a in zip(row, above) if c]
+    return (0 < len(filled) <= max(1, len(row) // 3)
+            and all(a for _, a in filled)
+            and not any(regex.search(r"\d", c) for c, _ in filled))
+
+
+def _stitch(pages: list[list[dict]]) -> None:
+    """A table that opens a page with as many columns as the table that closed the previous
+    page goes on from it: mark it, and give a row cut by the break back its cell text."""
+    for prev, cur in zip(pages, pages[1:]):
+        if not prev or not cur or "table" not in prev[-1] or "table" not in cur[0]:
+            continue
+        a, b = prev[-1]["table"], cur[0]["table"]
+        if not a or not b or len(a[-1]) != len(b[0]):
+            continue
+        cur[0]["continued"] = True
+        if _fragment(b[0], a[-1]):
+            last = tuple(x + y for x, y in zip(a[-1], b[0]))
+            prev[-1]["table"] = a[:-1] + (last,)
+            cur[0]["table"] = b[1:]
+
+
+def _to_lines(items: list[dict], left: float, right: float, body: float) -> list[Line]:
+    lines: list[Line] = []
+    center = (left + right) / 2
+    prev_title: dict | None = None
+    for it in items:
+        if "table" in it:
+            lines.append(Line("", table=it["table"], continued=it.get("continued", False)))
+            prev_title = None
+            continue
+        cw = max(it["size"], 1.0)
+        heading = 1 if it["size"] > body * 1.15 else None
+        centred = it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
+        # a title set larger (or centred) and wrapped onto a second line is one title
+        if prev_title is not None and heading is not None and abs(it["size"] - prev_title["size"]) < 0.5 \
+                and it["top"] - prev_title["bottom"] < it["size"]:
+            last = lines[-1]
+            lines[-1] = Line(last.text + it["text"], heading=last.heading)
+            prev_title = it
+            continue
+        # cut by the margin: reaches the right edge and starts at the left one (a
+        # right-aligned signature line reaches the edge too, but starts far in)
+        wraps = right - it["x1"] < 2 * cw and it["x0"] < left + 4 * cw and not centred
+        lines.append(Line(it["text"], heading=heading, wraps=wraps))
+        prev_title = it if heading is not None else None
+    return lines
+
+
+def pages_from_items(raw: list[list[dict]]) -> tuple[Page, ...]:
+    """Pages of positioned items (one list per page, 1-based numbers) laid out as pages."""
+    drop = _furniture(raw)
+    kept = [[it for ii, it in enumerate(items) if (pi, ii) not in drop] for pi, items in enumerate(raw)]
+    _stitch(kept)
+    texts = [it for items in kept for it in items if "text" in it] or [{"size": 10.0, "x0": 0.0, "x1": 600.0}]
+    body = statistics.median(it["size"] for it in texts)
+    body_lines = [it for it in texts if abs(it["size"] - body) < 0.5] or texts
+    left = min(it["x0"] for it in body_lines)
+    right = max(it["x1"] for it in body_lines)
+    return pages_from_lines([(i + 1, _to_lines(items, left, right, body)) for i, items in enumerate(kept)])
