@@ -10,41 +10,35 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from export.dataset import Store
 from export.rows import FileRow, Result, rows
 from export.schema import TABLES, arrow_schema, columns
-from export.writers import read_existing, to_arrow, write_csv, write_duckdb, write_parquet
+from export.writers import to_arrow
 
-__all__ = ["write", "known_files", "Result", "FileRow", "TABLES", "arrow_schema", "columns"]
+__all__ = ["write", "known_files", "file_versions", "Result", "FileRow", "TABLES", "arrow_schema", "columns", "Store"]
 
 
 def known_files(out: Path) -> set[tuple[str, str]]:
-    """(report_id, source_path) of every file already in the dataset at `out`."""
-    t = read_existing(Path(out), "files")
+    """(report_id, source_path) of every file already in the dataset."""
+    return set(file_versions(out))
+
+
+def file_versions(out: Path) -> dict[tuple[str, str], str]:
+    """(report_id, source_path) -> the extractor version that read it, for every file in the dataset."""
+    t = Store(Path(out)).table("files", ["report_id", "source_path", "extractor_version"])
     if t is None:
-        return set()
-    return set(zip(t.column("report_id").to_pylist(), t.column("source_path").to_pylist()))
+        return {}
+    return {(r, s): v for r, s, v in zip(t.column("report_id").to_pylist(), t.column("source_path").to_pylist(),
+                                         t.column("extractor_version").to_pylist())}
 
 
-def known_reports(out: Path) -> set[str]:
-    t = read_existing(Path(out), "files")
-    if t is None:
-        return set()
-    return {rid for rid, st in zip(t.column("report_id").to_pylist(), t.column("status").to_pylist())
-            if st in ("ok", "partial")}
-
-
-def write(results: list[Result], out: Path) -> dict[str, int]:
-    """Add `results` to the dataset at `out`; return the row count of each table."""
+def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dict[str, int]:
+    """Add `results` to the dataset at `out` as one commit (less the rows of the report ids
+    in `drop`, being redone); return the row count of each table after it."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     new = rows(results)
-    tables: dict[str, pa.Table] = {}
-    for name in TABLES:
-        fresh = to_arrow(name, new[name])
-        old = read_existing(out, name)
-        tables[name] = pa.concat_tables([old, fresh]) if old is not None else fresh
-    for name, tbl in tables.items():
-        write_parquet(tbl, out / f"{name}.parquet")
-        write_csv(tbl, out / f"{name}.csv")
-    write_duckdb(tables, out / "jixiao.duckdb")
-    return {name: t.num_rows for name, t in tables.items()}
+    tables = {name: to_arrow(name, new[name]) for name in TABLES}
+    store = Store(out)
+    store.commit(tables, drop)
+    return {name: store.count(name) for name in TABLES}

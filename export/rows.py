@@ -49,15 +49,16 @@ def _dict(obj) -> dict:
 def rows(results: list[Result]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {t: [] for t in ("files", "reports", "projects", "indicators", "amounts", "findings")}
     for res in results:
-        out["files"].append(_dict(res.file))
         rec = res.records
+        year = rec.report.fiscal_year if rec is not None else None
+        out["files"].append({**_dict(res.file), "fiscal_year": year})
         if rec is None:
             continue
         rid = res.file.report_id
         out["reports"].append({"report_id": rid, **_dict(rec.report)})
         for name, items in (("projects", rec.projects), ("indicators", rec.indicators),
                             ("amounts", rec.amounts), ("findings", rec.findings)):
-            out[name].extend({"report_id": rid, **_dict(x)} for x in items)
+            out[name].extend({"report_id": rid, **_dict(x), "fiscal_year": year} for x in items)
     return out
 
 

@@ -18,7 +18,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("report_id", TEXT), ("source_path", TEXT), ("file_name", TEXT), ("file_format", TEXT),
         ("size_bytes", pa.int64()), ("pages", pa.int32()), ("ocr", pa.bool_()), ("status", TEXT),
         ("error", TEXT), ("seconds", pa.float64()), ("extractor_version", TEXT),
-        ("ingested_at", pa.timestamp("s", tz="UTC")),
+        ("ingested_at", pa.timestamp("s", tz="UTC")), ("fiscal_year", pa.int32()),
     ],
     "reports": [
         ("report_id", TEXT), ("report_kind", TEXT), ("unit_name", TEXT), ("region", TEXT),
@@ -32,21 +32,23 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("report_id", TEXT), ("seq", pa.int32()), ("project_name", TEXT),
         ("budget_initial", MONEY), ("budget_adjusted", MONEY), ("expenditure", MONEY),
         ("execution_rate", RATE), ("score", RATE), ("grade", TEXT), ("summary", TEXT), ("page", pa.int32()),
+        ("fiscal_year", pa.int32()),
     ],
     "indicators": [
         ("report_id", TEXT), ("project_name", TEXT), ("level1", TEXT), ("level2", TEXT), ("level3", TEXT),
         ("target", TEXT), ("actual", TEXT), ("weight", RATE), ("score", RATE),
         ("deviation_reason", TEXT), ("page", pa.int32()),
         ("target_op", TEXT), ("target_value", MEASURE), ("target_unit", TEXT),
-        ("actual_op", TEXT), ("actual_value", MEASURE), ("actual_unit", TEXT),
+        ("actual_op", TEXT), ("actual_value", MEASURE), ("actual_unit", TEXT), ("fiscal_year", pa.int32()),
     ],
     "amounts": [
         ("report_id", TEXT), ("field", TEXT), ("label", TEXT), ("raw", TEXT), ("value", MONEY),
         ("page", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32()), ("context", TEXT),
+        ("fiscal_year", pa.int32()),
     ],
     "findings": [
         ("report_id", TEXT), ("check", TEXT), ("severity", TEXT), ("field", TEXT),
-        ("expected", TEXT), ("actual", TEXT), ("message", TEXT),
+        ("expected", TEXT), ("actual", TEXT), ("message", TEXT), ("fiscal_year", pa.int32()),
     ],
 }
 

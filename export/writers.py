@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from export.rows import money_text
 from export.schema import TABLES, arrow_schema
@@ -53,51 +52,35 @@ def _csv_value(v, typ: pa.DataType):
     return v
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+def csv_rows(table: pa.Table):
+    """The rows of a table as CSV cells: Decimals as plain text, text formula-safe."""
     names = table.schema.names
     types = [f.type for f in table.schema]
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(names)
-        for row in table.to_pylist():
-            w.writerow([_csv_value(row[n], t) for n, t in zip(names, types)])
-    os.replace(tmp, path)
+    for batch in table.to_batches(max_chunksize=10_000):
+        for row in batch.to_pylist():
+            yield [_csv_value(row[n], t) for n, t in zip(names, types)]
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-
-
-def write_duckdb(tables: dict[str, pa.Table], path: Path) -> None:
+def write_duckdb_views(root: Path, names: list[str]) -> None:
+    """jixiao.duckdb: one view per table over DIR/<table>.parquet, so the database is always
+    in step with the Parquet files. Written aside and renamed into place."""
     import duckdb
 
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
+    path = root / "jixiao.duckdb"
+    tmp = root / "jixiao.duckdb.tmp"
+    for p in (tmp, root / "jixiao.duckdb.tmp.wal"):
+        if p.exists():
+            p.unlink()
     con = duckdb.connect(str(tmp))
     try:
-        for name, tbl in tables.items():
-            con.register("incoming", tbl)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
+        for name in names:
+            where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
+            con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
+                        f"hive_partitioning = true, union_by_name = true)")
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, path)
 
 
-def read_existing(out: Path, table: str) -> pa.Table | None:
-    path = out / f"{table}.parquet"
-    if not path.exists():
-        return None
-    t = pq.read_table(path)
-    schema = arrow_schema(table)
-    # columns added since the file was written come in as nulls
-    cols = [t.column(f.name) if f.name in t.schema.names else pa.nulls(len(t), f.type) for f in schema]
-    return pa.table(cols, schema=schema)
-
-
-__all__ = ["TABLES", "to_arrow", "write_csv", "write_parquet", "write_duckdb", "read_existing"]
+__all__ = ["TABLES", "to_arrow", "csv_rows", "write_duckdb_views"]

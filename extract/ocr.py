@@ -134,6 +134,16 @@ def deskew(image):
     return image.convert("L").rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
 
 
+def _type_size(ln: OcrLine) -> float:
+    """The type size of an OCR line in pixels. A box's height varies with the glyphs it holds
+    (brackets, descenders); its width over its characters (a Chinese character is one em,
+    a digit or Latin letter half) is steadier once a line has a few characters."""
+    ems = sum(0.5 if ch.isascii() else 1.0 for ch in ln.text if not ch.isspace())
+    if ems >= 4:
+        return (ln.x1 - ln.x0) / ems
+    return (ln.bottom - ln.top) * 0.8
+
+
 def page_items(image) -> list[dict]:
     """A page image as the PDF reader's items: text lines and tables, with sizes in points."""
     import numpy as np
@@ -180,9 +190,9 @@ def page_items(image) -> list[dict]:
             items.append({"table": rows, "top": ty * scale})
     height = image.size[1] * scale
     for ln in free:
-        size = (ln.bottom - ln.top) * scale * 0.8  # a box is a little taller than the type
+        size = _type_size(ln) * scale
         items.append({"text": ln.text, "top": ln.top * scale, "bottom": ln.bottom * scale,
-                      "x0": ln.x0 * scale, "x1": ln.x1 * scale, "size": size, "height": height})
+                      "x0": ln.x0 * scale, "x1": ln.x1 * scale, "size": size, "height": height, "ocr": True})
     items.sort(key=lambda d: d["top"])
     return _merge_same_line(items)
 

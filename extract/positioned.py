@@ -65,6 +65,10 @@ def _stitch(pages: list[list[dict]]) -> None:
             cur[0]["table"] = b[1:]
 
 
+HEADING = 1.15  # a line set this much larger than the body is a heading
+HEADING_OCR = 1.25
+
+
 def _to_lines(items: list[dict], left: float, right: float, body: float) -> list[Line]:
     lines: list[Line] = []
     center = (left + right) / 2
@@ -75,10 +79,13 @@ def _to_lines(items: list[dict], left: float, right: float, body: float) -> list
             prev_title = None
             continue
         cw = max(it["size"], 1.0)
-        heading = 1 if it["size"] > body * 1.15 else None
-        centred = it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
+        # OCR boxes vary in height with the glyphs they hold: ask more of a heading there
+        heading = 1 if it["size"] > body * (HEADING_OCR if it.get("ocr") else HEADING) else None
+        short = it["x1"] - it["x0"] < (right - left) * 0.8
+        centred = short and it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
         # a title set larger (or centred) and wrapped onto a second line is one title
-        if prev_title is not None and heading is not None and abs(it["size"] - prev_title["size"]) < 0.5 \
+        same_size = abs(it["size"] - prev_title["size"]) < max(0.5, 0.15 * it["size"]) if prev_title else False
+        if prev_title is not None and heading is not None and same_size \
                 and it["top"] - prev_title["bottom"] < it["size"]:
             last = lines[-1]
             lines[-1] = Line(last.text + it["text"], heading=last.heading)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import extract
 import normalize
-from export import FileRow, Result, known_files, write
+from export import FileRow, Result, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__
@@ -171,10 +171,13 @@ def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
     return [(inp, rid, "unknown")]
 
 
-def plan(paths: Iterable[Path], out: Path, scratch: Path) -> tuple[list[tuple], list[Result], int]:
-    """What to do: tasks for new files, rows for files that need no reading, the count skipped."""
-    known = known_files(out)
+def plan(paths: Iterable[Path], out: Path, scratch: Path,
+         reprocess: bool = False) -> tuple[list[tuple], list[Result], int, set[str]]:
+    """What to do: tasks for new files, rows for files that need no reading, the count
+    skipped, and the report ids whose old rows go (redone by a newer extractor)."""
+    known = file_versions(out)
     known_ids = {rid for rid, _ in known}
+    drop: set[str] = set()
     tasks: list[tuple] = []
     legacy: list[tuple[Input, str, Format]] = []
     rows: list[Result] = []
@@ -193,9 +196,11 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path) -> tuple[list[tuple], 
             rows.append(Result(_row(inp, "", "unknown", 0, None, False, "failed", f"cannot open: {_reason(exc)}", t0)))
             continue
         if (rid, inp.source_path) in known:
-            skipped += 1
-            continue
-        if rid in seen or rid in known_ids:
+            if not (reprocess and known[(rid, inp.source_path)] != __version__):
+                skipped += 1
+                continue
+            drop.add(rid)  # read by an older extractor: its rows go, the file is read again
+        elif rid in seen or rid in known_ids:
             rows.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
             continue
         seen.add(rid)
@@ -207,18 +212,35 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path) -> tuple[list[tuple], 
             tasks.append(("file", (inp, rid)))
     for i in range(0, len(legacy), LEGACY_BATCH):
         tasks.append(("legacy", legacy[i:i + LEGACY_BATCH]))
-    return tasks, rows, skipped
+    return tasks, rows, skipped, drop
 
 
 def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
-           progress: Callable[[Result], None] | None = None, limits: Limits = Limits()) -> Summary:
-    """Ingest every file under `paths` into the dataset at `out`."""
+           progress: Callable[[Result], None] | None = None, limits: Limits = Limits(),
+           reprocess: bool = False, commit_every: int = 500,
+           on_plan: Callable[[int], None] | None = None) -> Summary:
+    """Ingest every file under `paths` into the dataset at `out`.
+
+    Results are committed every `commit_every` files, each commit whole (export.Store):
+    a run killed midway keeps what it committed, and the same command run again reads
+    only what is missing."""
     t0 = time.perf_counter()
     out = Path(out)
     scratch = Path(tempfile.mkdtemp(prefix="jixiao-run-"))
     try:
-        tasks, results, skipped = plan(paths, out, scratch)
+        tasks, pending, skipped, drop = plan(paths, out, scratch, reprocess)
+        if on_plan:
+            on_plan(sum(len(_task_files(t)) for t in tasks) + len(pending))
         order = {inp.source_path: i for task in tasks for i, (inp, _, _) in enumerate(_task_files(task))}
+        done: list[Result] = []
+
+        def commit(batch: list[Result]) -> None:
+            nonlocal drop
+            batch.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
+            write(batch, out, drop)
+            drop = set()
+            done.extend(Result(r.file) for r in batch)  # keep the files rows, let the records go
+            batch.clear()
 
         def timeout_of(task: tuple) -> float:
             return limits.timeout * (len(task[1]) if task[0] == "legacy" else 1)
@@ -233,12 +255,13 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
                                      False, "failed", why, time.perf_counter()))
                          for inp, rid, fmt in _task_files(task)]
             for res in batch:
-                results.append(res)
+                pending.append(res)
                 if progress:
                     progress(res)
-        results.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
-        if results or not (out / "files.parquet").exists():
-            write(results, out)
-        return Summary(results, skipped, time.perf_counter() - t0)
+            if len(pending) >= commit_every:
+                commit(pending)
+        if pending or drop or not (out / "current").exists():
+            commit(pending)
+        return Summary(done, skipped, time.perf_counter() - t0)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

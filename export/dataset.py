@@ -1,0 +1,201 @@
+"""The dataset folder: versioned, so that a run's results become visible only whole.
+
+    DIR/
+      versions/v000007/reports.parquet/year=2022/part-000007.parquet   immutable part files
+      versions/v000007/reports.csv
+      current -> versions/v000007       the one pointer readers follow
+      reports.parquet -> current/reports.parquet    (and every other table, and its .csv)
+      jixiao.duckdb                     views over DIR/<table>.parquet
+
+A commit builds a new version beside the current one (hard links to the unchanged part
+files, new part files for the new rows, the CSV copied and appended), then swaps the
+`current` link with one rename: the dataset moves from one whole state to the next.
+A process killed at any moment leaves either the old state or the new one; a version
+folder that never became current is removed by the next run (`recover`).
+
+Parquet is partitioned hive style by the report's fiscal year under the key `year`
+(`year=2022`, `year=unknown`): the exact `fiscal_year` column stays in the files, so
+pandas, pyarrow and DuckDB read it as an integer with nulls, and a year can be read
+alone with a filter on `year`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from export.schema import TABLES, arrow_schema
+from export.writers import csv_rows, write_duckdb_views
+
+PARTITION = "year"
+UNKNOWN_YEAR = "unknown"
+
+
+def _version_no(p: Path) -> int:
+    try:
+        return int(p.name[1:])
+    except ValueError:
+        return -1
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.versions = self.root / "versions"
+
+    # ---- reading ----------------------------------------------------------------
+    def current(self) -> Path | None:
+        link = self.root / "current"
+        if not link.is_symlink() and not link.exists():
+            return None
+        target = (self.root / os.readlink(link)) if link.is_symlink() else link
+        return target if target.exists() else None
+
+    def table(self, name: str, columns: list[str] | None = None) -> pa.Table | None:
+        cur = self.current()
+        if cur is None or not (cur / f"{name}.parquet").exists():
+            return None
+        dataset = ds.dataset(cur / f"{name}.parquet", format="parquet", partitioning="hive")
+        cols = columns or [f.name for f in arrow_schema(name) if f.name in dataset.schema.names]
+        t = dataset.to_table(columns=cols)
+        schema = arrow_schema(name)
+        if columns:
+            return t
+        return pa.table([t.column(f.name) if f.name in t.schema.names else pa.nulls(len(t), f.type)
+                         for f in schema], schema=schema)
+
+    def count(self, name: str) -> int:
+        """Rows of a table, from the part files' footers (no data read)."""
+        cur = self.current()
+        if cur is None:
+            return 0
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in (cur / f"{name}.parquet").rglob("*.parquet"))
+
+    # ---- writing ----------------------------------------------------------------
+    def recover(self) -> None:
+        """Remove what a killed run left: versions that never became current."""
+        cur = self.current()
+        for tmp in self.root.glob("*.tmp"):
+            if tmp.is_symlink() or tmp.is_file():
+                tmp.unlink()
+        if not self.versions.exists():
+            return
+        keep = _version_no(cur) if cur else -1
+        for v in self.versions.iterdir():
+            if _version_no(v) > keep:
+                shutil.rmtree(v, ignore_errors=True)
+
+    def commit(self, new: dict[str, pa.Table], drop: set[str] | None = None) -> Path:
+        """A new version: the current one, less the rows of the `drop` report ids, plus `new`."""
+        drop = drop or set()
+        self.recover()
+        self.versions.mkdir(parents=True, exist_ok=True)
+        cur = self.current()
+        n = max((_version_no(v) for v in self.versions.iterdir()), default=0) + 1
+        vdir = self.versions / f"v{n:06d}"
+        vdir.mkdir()
+        for name in TABLES:
+            fresh = new.get(name)
+            changed = self._parquet(name, cur, vdir, n, fresh, drop)
+            self._csv(name, cur, vdir, fresh, changed)
+        self._swap(vdir)
+        self._links()
+        write_duckdb_views(self.root, list(TABLES))
+        self._collect(keep={n, _version_no(cur) if cur else -1})
+        return vdir
+
+    def _parquet(self, name: str, cur: Path | None, vdir: Path, n: int, fresh: pa.Table | None,
+                 drop: set[str]) -> bool:
+        """Parts of the new version; True when old rows were dropped (the CSV must be rebuilt)."""
+        target = vdir / f"{name}.parquet"
+        target.mkdir()
+        changed = False
+        if cur is not None and (cur / f"{name}.parquet").exists():
+            for part in sorted((cur / f"{name}.parquet").rglob("*.parquet")):
+                rel = part.relative_to(cur / f"{name}.parquet")
+                dest = target / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if drop:
+                    t = pq.read_table(part)
+                    keep = pc.invert(pc.is_in(t.column("report_id"), value_set=pa.array(sorted(drop))))
+                    if not pc.all(keep).as_py():
+                        changed = True
+                        kept = t.filter(keep)
+                        if len(kept):
+                            pq.write_table(kept, dest)
+                        continue
+                try:
+                    os.link(part, dest)
+                except OSError:
+                    shutil.copy2(part, dest)
+        if fresh is not None and len(fresh):
+            groups: dict[str, list[int]] = defaultdict(list)
+            years = fresh.column("fiscal_year").to_pylist() if "fiscal_year" in fresh.schema.names else [None] * len(fresh)
+            for i, y in enumerate(years):
+                groups[str(y) if y is not None else UNKNOWN_YEAR].append(i)
+            for key, idx in groups.items():
+                d = target / f"{PARTITION}={key}"
+                d.mkdir(parents=True, exist_ok=True)
+                pq.write_table(fresh.take(pa.array(idx)), d / f"part-{n:06d}.parquet")
+        if not any(target.rglob("*.parquet")):  # an empty table still has its columns
+            d = target / f"{PARTITION}={UNKNOWN_YEAR}"
+            d.mkdir(parents=True, exist_ok=True)
+            pq.write_table(arrow_schema(name).empty_table(), d / f"part-{n:06d}.parquet")
+        return changed
+
+    def _csv(self, name: str, cur: Path | None, vdir: Path, fresh: pa.Table | None, rebuild: bool) -> None:
+        target = vdir / f"{name}.csv"
+        old = cur / f"{name}.csv" if cur is not None else None
+        if rebuild or old is None or not old.exists():
+            whole = self._read_parts(vdir / f"{name}.parquet", name)
+            with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(arrow_schema(name).names)
+                w.writerows(csv_rows(whole))
+            return
+        shutil.copyfile(old, target)
+        if fresh is not None and len(fresh):
+            with open(target, "a", encoding="utf-8", newline="") as fh:
+                csv.writer(fh).writerows(csv_rows(fresh))
+
+    @staticmethod
+    def _read_parts(folder: Path, name: str) -> pa.Table:
+        schema = arrow_schema(name)
+        parts = sorted(folder.rglob("*.parquet"))
+        tables = [pq.read_table(p) for p in parts]
+        tables = [t.select([f.name for f in schema]).cast(schema) for t in tables if len(t)]
+        return pa.concat_tables(tables) if tables else schema.empty_table()
+
+    def _swap(self, vdir: Path) -> None:
+        tmp = self.root / "current.tmp"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(os.path.relpath(vdir, self.root), tmp)
+        os.replace(tmp, self.root / "current")  # the commit: one atomic rename
+
+    def _links(self) -> None:
+        for name in TABLES:
+            for ext in ("parquet", "csv"):
+                link = self.root / f"{name}.{ext}"
+                want = f"current/{name}.{ext}"
+                if link.is_symlink() and os.readlink(link) == want:
+                    continue
+                if link.is_dir() and not link.is_symlink():
+                    shutil.rmtree(link)
+                elif link.exists() or link.is_symlink():
+                    link.unlink()
+                os.symlink(want, link)
+
+    def _collect(self, keep: set[int]) -> None:
+        """Old versions go; the previous one stays for a reader that opened it a moment ago."""
+        for v in self.versions.iterdir():
+            if _version_no(v) not in keep:
+                shutil.rmtree(v, ignore_errors=True)
