@@ -104,28 +104,100 @@ def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[dict]]:
     return out
 
 
+RULED = 4  # path objects on a page from which it may hold a ruled table
+
+
+def _open_pdfium(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise EncryptedFile("encrypted PDF: a password is required to open it") from exc
+        raise CorruptFile(f"corrupt PDF: {msg[:120]}") from exc
+
+
+def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
+    """Text lines of a page read by pdfium (its text runs joined by line), the number of
+    path objects (ruling lines) and whether the page holds an image."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    paths = images = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+    tp = page.get_textpage()
+    text = tp.get_text_range()
+    items = []
+    start = 0
+    # pdfium puts a line break (\r\n) where a line ends; each character of the text is one
+    # character of the text page, so its box is at the same index
+    for line in regex.split(r"(\r\n|\n|\r)", text):
+        if line in ("\r\n", "\n", "\r"):
+            start += len(line)
+            continue
+        boxes = [tp.get_charbox(start + k) for k, ch in enumerate(line) if not ch.isspace()]
+        boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+        clean = regex.sub(r"[ \t]+", " ", line).strip()
+        if clean and boxes:
+            left = min(b[0] for b in boxes)
+            right = max(b[2] for b in boxes)
+            top = height - max(b[3] for b in boxes)
+            bottom = height - min(b[1] for b in boxes)
+            # the type size: the tallest glyph box (a CJK character fills its em)
+            size = max(b[3] - b[1] for b in boxes)
+            items.append({"text": clean, "top": top, "bottom": bottom, "x0": left, "x1": right,
+                          "size": size, "height": float(height)})
+        start += len(line)
+    tp.close()
+    items.sort(key=lambda it: it["top"])
+    return items, paths, images > 0
+
+
 def read_pdf(path: Path) -> Document:
-    pdf = _open(path)
+    """pdfium reads the text of every page (fast); pdfplumber the pages with ruling lines
+    (its table finder) and the pages whose fonts pdfium cannot decode; OCR what is left."""
+    doc = _open_pdfium(path)
     warnings: list[str] = []
-    with pdf:
-        try:
-            n = len(pdf.pages)
-        except Exception as exc:
-            raise CorruptFile(f"corrupt PDF: {type(exc).__name__}") from exc
+    try:
+        n = len(doc)
         if n == 0:
             raise EmptyFile("PDF has no pages")
         if n > MAX_PAGES:
             warnings.append(f"cut at {MAX_PAGES} of {n} pages")
         raw: list[list[dict]] = []
         pictured: set[int] = set()  # pages that hold an image: a scan may be there to OCR
+        plumb: list[int] = []  # pages pdfplumber reads: ruled tables, or text pdfium cannot decode
         try:
-            for i, page in enumerate(pdf.pages[:MAX_PAGES]):
-                raw.append(_page_lines(page))
-                if page.images:
+            for i in range(min(n, MAX_PAGES)):
+                page = doc[i]
+                items, paths, image = _pdfium_lines(page)
+                page.close()
+                raw.append(items)
+                if image:
                     pictured.add(i)
-                page.flush_cache()
+                if paths >= RULED or (items and garbage(" ".join(it["text"] for it in items))):
+                    plumb.append(i)
+        except EmptyFile:
+            raise
         except Exception as exc:
-            raise CorruptFile(f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}") from exc
+            raise CorruptFile(f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}: {str(exc)[:80]}") from exc
+    finally:
+        doc.close()
+    if plumb:
+        with _open(path) as pdf:
+            try:
+                for i in plumb:
+                    page = pdf.pages[i]
+                    raw[i] = _page_lines(page)
+                    page.flush_cache()
+            except Exception as exc:
+                raise CorruptFile(f"corrupt PDF: page {i + 1}: {type(exc).__name__}") from exc
     # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
     need = [i for i, items in enumerate(raw)
             if (i in pictured or any("text" in it for it in items))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections import Counter
 from pathlib import Path
 
 from jixiao import __version__
@@ -27,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--timeout", type=float, default=300.0, help="seconds one file may take (default 300)")
     ing.add_argument("--max-memory", type=int, default=4096, metavar="MB",
                      help="memory cap of a worker process in MiB (default 4096)")
+    ing.add_argument("--reprocess", action="store_true",
+                     help="read again the files an older jixiao version extracted")
+    ing.add_argument("--commit-every", type=int, default=500, metavar="N",
+                     help="make results visible every N files (default 500); a killed run keeps them")
+    ing.add_argument("--engine", choices=("local", "dask"), default="local")
+    ing.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     return ap
 
 
@@ -42,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args) -> int:
+    from jixiao.progress import Progress, summary
     from jixiao.run import Limits, ingest
 
     missing = [p for p in args.paths if not p.exists()]
@@ -49,39 +55,26 @@ def _ingest(args) -> int:
         for p in missing:
             print(f"jixiao: no such file or folder: {p}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    bar = None
-    if not args.quiet and sys.stderr.isatty():
-        from tqdm import tqdm
-        bar = tqdm(unit="file", desc="ingest", file=sys.stderr)
-
-    def progress(res) -> None:
-        if bar is not None:
-            bar.update(1)
-            fails = bar.postfix or ""
-            if res.file.status == "failed":
-                bar.set_postfix_str(f"failed {int(fails.split()[-1]) + 1 if fails else 1}")
-        elif not args.quiet:
-            print(f"{res.file.status:9s} {res.file.source_path}", file=sys.stderr)
-
+    if args.engine == "dask" and not args.scheduler:
+        print("jixiao: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    progress = Progress(sys.stderr, quiet=args.quiet)
     try:
-        summary = ingest(args.paths, args.out, workers=args.workers, progress=progress,
-                         limits=Limits(timeout=args.timeout, memory_mb=args.max_memory))
+        result = ingest(args.paths, args.out, workers=args.workers, progress=progress,
+                        limits=Limits(timeout=args.timeout, memory_mb=args.max_memory),
+                        reprocess=args.reprocess, commit_every=args.commit_every, on_plan=progress.planned,
+                        scheduler=args.scheduler if args.engine == "dask" else None)
     except KeyboardInterrupt:
-        print("jixiao: interrupted; the dataset is as it was before this run", file=sys.stderr)
+        print("jixiao: interrupted; the dataset keeps what was committed, run again to go on", file=sys.stderr)
         return 130
     finally:
-        if bar is not None:
-            bar.close()
-    for r in summary.failed:
+        progress.close()
+    for r in result.failed:
         print(f"FAILED {r.file.source_path}: {r.file.error}", file=sys.stderr)
-    counts = Counter(r.file.status for r in summary.results)
-    fmts = Counter(r.file.file_format for r in summary.results)
-    print(f"jixiao: {len(summary.results)} files in {summary.seconds:.1f}s "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'nothing new'}; "
-          f"skipped {summary.skipped} already in {args.out}); formats: "
-          f"{', '.join(f'{k} {v}' for k, v in sorted(fmts.items())) or '-'}", file=sys.stderr)
-    return 1 if summary.failed else 0
+    for line in summary(result.results, result.skipped, result.seconds, str(args.out)):
+        print(line, file=sys.stderr)
+    return 1 if result.failed else 0
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ class _Slot:
     task: Any = None
     deadline: float = 0.0
     done: int = 0
+    fn: Any = None
 
 
 class Pool:
@@ -75,13 +76,25 @@ class Pool:
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
         self.ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        self.slots: list[_Slot] = []  # kept between runs: a worker's loaded models stay warm
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for s in self.slots:
+            self._stop(s, kill=s.task is not None)
+        self.slots = []
 
     def _start(self, fn) -> _Slot:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, fn, self.memory_mb), daemon=True)
         proc.start()
         child.close()
-        return _Slot(proc, parent)
+        return _Slot(proc, parent, fn=fn)
 
     @staticmethod
     def _stop(slot: _Slot, kill: bool = False) -> None:
@@ -102,7 +115,10 @@ class Pool:
             timeout_of: Callable[[Any], float]) -> Iterator[tuple[Any, bool, Any]]:
         pending = list(tasks)
         pending.reverse()
-        slots: list[_Slot] = []
+        slots = self.slots
+        if any(s.fn is not fn for s in slots):
+            self.close()
+            slots = self.slots
         try:
             while pending or any(s.task is not None for s in slots):
                 # hand out work
@@ -146,6 +162,6 @@ class Pool:
                         self._stop(s, kill=True)
                         slots.remove(s)
                         yield task, False, TaskTimeout(f"timed out after {timeout_of(task):.0f}s")
-        finally:
-            for s in slots:
-                self._stop(s, kill=s.task is not None)
+        except BaseException:
+            self.close()  # interrupted: no worker may keep running a task
+            raise

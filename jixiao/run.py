@@ -24,8 +24,7 @@ import normalize
 from export import FileRow, Result, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
-from jixiao import __version__
-from jixiao.pool import Pool
+from jixiao import __version__, engines
 
 log = logging.getLogger("jixiao")
 
@@ -218,7 +217,7 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
 def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
            progress: Callable[[Result], None] | None = None, limits: Limits = Limits(),
            reprocess: bool = False, commit_every: int = 500,
-           on_plan: Callable[[int], None] | None = None) -> Summary:
+           on_plan: Callable[[int], None] | None = None, scheduler: str | None = None) -> Summary:
     """Ingest every file under `paths` into the dataset at `out`.
 
     Results are committed every `commit_every` files, each commit whole (export.Store):
@@ -245,8 +244,12 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
         def timeout_of(task: tuple) -> float:
             return limits.timeout * (len(task[1]) if task[0] == "legacy" else 1)
 
-        pool = Pool(min(workers or os.cpu_count() or 1, max(1, len(tasks))), limits.memory_mb, limits.max_tasks)
-        for task, ok, value in pool.run(work, tasks, timeout_of):
+        if scheduler:
+            stream = engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)
+        else:
+            stream = engines.local(work, tasks, timeout_of, workers or os.cpu_count() or 1,
+                                   limits.memory_mb, limits.max_tasks)
+        for task, ok, value in stream:
             if ok:
                 batch = value
             else:
