@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow as pa
-
 from export.dataset import Store
 from export.rows import FileRow, Result, rows
 from export.schema import TABLES, arrow_schema, columns

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import Enum
 
+from export.schema import TABLES
 from normalize import Records
 
 
@@ -47,7 +48,7 @@ def _dict(obj) -> dict:
 
 
 def rows(results: list[Result]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {t: [] for t in ("files", "reports", "projects", "indicators", "amounts", "findings")}
+    out: dict[str, list[dict]] = {t: [] for t in TABLES}
     for res in results:
         rec = res.records
         year = rec.report.fiscal_year if rec is not None else None
@@ -57,7 +58,7 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
         rid = res.file.report_id
         out["reports"].append({"report_id": rid, **_dict(rec.report)})
         for name, items in (("projects", rec.projects), ("indicators", rec.indicators),
-                            ("amounts", rec.amounts), ("findings", rec.findings)):
+                            ("amounts", rec.amounts), ("findings", rec.findings), ("problems", rec.problems)):
             out[name].extend({"report_id": rid, **_dict(x), "fiscal_year": year} for x in items)
     return out
 

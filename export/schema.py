@@ -26,13 +26,13 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("budget_initial", MONEY), ("budget_adjusted", MONEY), ("expenditure", MONEY),
         ("execution_rate", RATE), ("basic_expenditure", MONEY), ("personnel_expenditure", MONEY),
         ("public_expenditure", MONEY), ("project_expenditure", MONEY), ("self_score", RATE),
-        ("grade", TEXT), ("project_count", pa.int32()), ("title", TEXT),
+        ("grade", TEXT), ("project_count", pa.int32()), ("title", TEXT), ("unit_key", TEXT),
     ],
     "projects": [
         ("report_id", TEXT), ("seq", pa.int32()), ("project_name", TEXT),
         ("budget_initial", MONEY), ("budget_adjusted", MONEY), ("expenditure", MONEY),
         ("execution_rate", RATE), ("score", RATE), ("grade", TEXT), ("summary", TEXT), ("page", pa.int32()),
-        ("fiscal_year", pa.int32()),
+        ("fiscal_year", pa.int32()), ("project_key", TEXT),
     ],
     "indicators": [
         ("report_id", TEXT), ("project_name", TEXT), ("level1", TEXT), ("level2", TEXT), ("level3", TEXT),
@@ -49,6 +49,10 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "findings": [
         ("report_id", TEXT), ("check", TEXT), ("severity", TEXT), ("field", TEXT),
         ("expected", TEXT), ("actual", TEXT), ("message", TEXT), ("fiscal_year", pa.int32()),
+    ],
+    "problems": [
+        ("report_id", TEXT), ("section", TEXT), ("seq", pa.int32()), ("text", TEXT), ("theme", TEXT),
+        ("fiscal_year", pa.int32()),
     ],
 }
 

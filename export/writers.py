@@ -6,7 +6,6 @@ never sees half a file.
 
 from __future__ import annotations
 
-import csv
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -77,10 +76,41 @@ def write_duckdb_views(root: Path, names: list[str]) -> None:
             where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
             con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
                         f"hive_partitioning = true, union_by_name = true)")
+        if "reports" in names and "projects" in names:
+            con.execute(HISTORY)
+            con.execute(PROJECT_HISTORY)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, path)
+
+
+# A unit x year panel of the main figures: one department report per unit and year (a
+# unit that sent the same report twice, as .docx and .pdf, is counted once: the latest dated).
+HISTORY = """
+CREATE VIEW history AS
+SELECT unit_key, fiscal_year, unit_name, region, report_id, report_date,
+       budget_initial, budget_adjusted, expenditure, execution_rate,
+       basic_expenditure, personnel_expenditure, public_expenditure, project_expenditure,
+       self_score, grade, project_count
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY unit_key, fiscal_year
+                               ORDER BY report_date DESC NULLS LAST, report_id) AS n
+  FROM reports
+  WHERE report_kind = 'dept_overall' AND unit_key IS NOT NULL AND fiscal_year IS NOT NULL
+) WHERE n = 1
+"""
+
+# A project's series across years: project_key x year, one line per project and year.
+PROJECT_HISTORY = """
+CREATE VIEW project_history AS
+SELECT project_key, fiscal_year, project_name, report_id, budget_initial, budget_adjusted, expenditure,
+       execution_rate, score
+FROM (
+  SELECT p.*, row_number() OVER (PARTITION BY p.project_key, p.fiscal_year ORDER BY p.report_id, p.seq) AS n
+  FROM projects p WHERE p.project_key IS NOT NULL AND p.fiscal_year IS NOT NULL
+) WHERE n = 1
+"""
 
 
 __all__ = ["TABLES", "to_arrow", "csv_rows", "write_duckdb_views"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from extract.model import BlockKind, Document
 from normalize import checks, identity
+from normalize import keys as linking
 from normalize import patterns as P
 from normalize import projects as proj
 from normalize.amounts import find_money
@@ -24,12 +25,14 @@ from normalize.model import (
     Fact,
     Finding,
     Indicator,
+    ProblemRow,
     Project,
     Records,
     Report,
     ReportKind,
     Severity,
 )
+from normalize.problems import problems as find_problems
 from normalize.tables import read_table, squash
 
 __all__ = ["records", "Records", "Report", "Project", "Indicator", "AmountRow", "Finding", "Severity"]
@@ -155,7 +158,11 @@ def records(doc: Document) -> Records:
     for i, form in enumerate(forms, start=1):
         findings += checks.form_checks(form.funds, form.indicators, form.total_score, form.keys.get("grade"),
                                        band_list, f"project[{i}].")
-    return Records(report, tuple(projects), tuple(indicators), _amounts(doc, all_facts), tuple(findings))
+    report = replace(report, unit_key=linking.unit_key(report.unit_name))
+    projects = [replace(p, project_key=linking.project_key(report.unit_name, p.project_name)) for p in projects]
+    items = tuple(ProblemRow(x.section, x.seq, x.text, x.theme)
+                  for x in find_problems(b for pg in doc.pages for b in pg.blocks))
+    return Records(report, tuple(projects), tuple(indicators), _amounts(doc, all_facts), tuple(findings), items)
 
 
 def _with_subtitle(doc: Document, title: str | None) -> str | None:

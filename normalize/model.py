@@ -65,6 +65,7 @@ class Report:
     grade: str | None = None
     project_count: int | None = None
     title: str | None = None
+    unit_key: str | None = None  # the unit across years (normalize.keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class Project:
     grade: str | None = None
     summary: str | None = None
     page: int | None = None
+    project_key: str | None = None  # the project across years, within its unit (normalize.keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,16 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class ProblemRow:
+    """One item of the 存在的问题 or 改进措施 section, with its theme."""
+
+    section: str  # problems | measures
+    seq: int
+    text: str
+    theme: str
+
+
+@dataclass(frozen=True, slots=True)
 class Records:
     """Everything read from one document."""
 
@@ -132,3 +144,4 @@ class Records:
     indicators: tuple[Indicator, ...] = ()
     amounts: tuple[AmountRow, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    problems: tuple[ProblemRow, ...] = ()

@@ -190,7 +190,8 @@ def test_csv_neutralises_formulas(out, table, column, row, expected):
 def test_second_write_appends_without_duplicating(out):
     second = seed_like("c" * 64, "101.pdf")
     counts = export.write([second], out)
-    assert counts == {"files": 3, "reports": 2, "projects": 4, "indicators": 2, "amounts": 4, "findings": 2}
+    assert counts == {"files": 3, "reports": 2, "projects": 4, "indicators": 2, "amounts": 4, "findings": 2,
+                      "problems": 0}
     # partitioned by year, the folder keeps no global row order: compare as sets of rows
     ids = sorted(f["report_id"] for f in pq.read_table(out / "files.parquet").to_pylist())
     assert ids == ["a" * 64, "b" * 64, "c" * 64]
