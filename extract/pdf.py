@@ -104,6 +104,7 @@ def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[dict]]:
     return out
 
 
+CJK_GAP = regex.compile(r"(?<=\p{Han})[ \t]+|[ \t]+(?=\p{Han})")
 RULED = 4  # path objects on a page from which it may hold a ruled table
 
 
@@ -119,6 +120,73 @@ def _open_pdfium(path: Path):
         raise CorruptFile(f"corrupt PDF: {msg[:120]}") from exc
 
 
+def _edges(page, height: float) -> list[dict]:
+    """The page's ruling lines as pdfplumber edges, from pdfium's path objects: a thin path is
+    one line, a box (a cell drawn as a rectangle) four."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    edges = []
+    lb, bb, rb, tb = (ctypes.c_float() for _ in range(4))
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, lb, bb, rb, tb):
+            continue
+        x0, x1, top, bottom = lb.value, rb.value, height - tb.value, height - bb.value
+        w, h = x1 - x0, bottom - top
+        if h <= 2 and w > 2:
+            y = (top + bottom) / 2
+            edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"})
+        elif w <= 2 and h > 2:
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": h, "orientation": "v"})
+        elif w > 2 and h > 2:
+            for y in (top, bottom):
+                edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"})
+            for x in (x0, x1):
+                edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": h,
+                              "orientation": "v"})
+    return edges
+
+
+def _pdfium_tables(page, tp, height: float) -> list[tuple[tuple, tuple]]:
+    """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
+    tables), fed with pdfium's lines and texts: its logic at pdfium's speed."""
+    from pdfplumber import table as T
+
+    edges = [e for e in _edges(page, height) if max(e["width"], e["height"]) >= 3]
+    if len(edges) < 4:
+        return []
+    edges = T.merge_edges(edges, 3, 3, 3, 3)
+    cells = T.intersections_to_cells(T.edges_to_intersections(edges, 1, 1))
+    out = []
+    for group in T.cells_to_tables(cells):
+        xs = sorted({c[0] for c in group})
+        rows = []
+        for top in sorted({c[1] for c in group}):
+            by_x = {c[0]: c for c in group if c[1] == top}
+            row = []
+            for x in xs:
+                c = by_x.get(x)
+                if c is None:
+                    row.append("")
+                    continue
+                # shrink a little so the characters of a neighbouring cell stay out
+                text = tp.get_text_bounded(c[0] + 0.5, height - c[3] + 0.5, c[2] - 0.5, height - c[1] - 0.5)
+                # pdfium puts a space where glyphs stand apart (CJK next to Latin or digits);
+                # in a cell those are no words' gaps: "≥120 盏" is "≥120盏"
+                row.append(CJK_GAP.sub("", _cell(text.replace("\r", ""))))
+            rows.append(tuple(row))
+        bbox = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group),
+                max(c[3] for c in group))
+        if any(any(r) for r in rows):
+            out.append((bbox, tuple(rows)))
+    return out
+
+
 def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
     path objects (ruling lines) and whether the page holds an image."""
@@ -126,14 +194,19 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
 
     width, height = page.get_size()
     paths = images = 0
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+    # count by the raw API: a wrapper object per page object costs more than the count
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, k))
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths += 1
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            images += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            images += kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
     tp = page.get_textpage()
     text = tp.get_text_range()
-    items = []
+    items: list[dict] = []
+    tables = _pdfium_tables(page, tp, height) if paths >= RULED else []
+    for bbox, rows in tables:
+        items.append({"table": rows, "top": bbox[1]})
     start = 0
     # pdfium puts a line break (\r\n) where a line ends; each character of the text is one
     # character of the text page, so its box is at the same index
@@ -141,9 +214,21 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         if line in ("\r\n", "\n", "\r"):
             start += len(line)
             continue
-        boxes = [tp.get_charbox(start + k) for k, ch in enumerate(line) if not ch.isspace()]
+        # a few characters' boxes say where the line is and how large its type: the
+        # first and last (its ends) and some between (its height)
+        solid = [k for k, ch in enumerate(line) if not ch.isspace()]
+        if len(solid) > 8:
+            step = len(solid) / 6
+            solid = sorted({solid[0], solid[-1], *(solid[int(i * step)] for i in range(1, 6))})
+        boxes = [tp.get_charbox(start + k) for k in solid]
         boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
         clean = regex.sub(r"[ \t]+", " ", line).strip()
+        if clean and boxes and tables:
+            cx = (boxes[0][0] + boxes[-1][2]) / 2
+            cy = height - (boxes[0][1] + boxes[0][3]) / 2
+            if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b, _ in tables):
+                start += len(line)
+                continue  # text of a table cell: it is in the table
         if clean and boxes:
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)
@@ -156,7 +241,7 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         start += len(line)
     tp.close()
     items.sort(key=lambda it: it["top"])
-    return items, paths, images > 0
+    return items, (0 if tables else paths), images > 0
 
 
 def read_pdf(path: Path) -> Document:
@@ -181,7 +266,8 @@ def read_pdf(path: Path) -> Document:
                 raw.append(items)
                 if image:
                     pictured.add(i)
-                if paths >= RULED or (items and garbage(" ".join(it["text"] for it in items))):
+                lines_text = " ".join(it["text"] for it in items if "text" in it)
+                if paths >= RULED or (lines_text and garbage(lines_text)):
                     plumb.append(i)
         except EmptyFile:
             raise
