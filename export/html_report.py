@@ -44,7 +44,7 @@ h1{margin:.6em 0 .2em}h2{border-bottom:2px solid #4e79a7;padding-bottom:.2em;mar
 nav{position:sticky;top:0;background:#f6f8fb;padding:.6em;border:1px solid #dde;z-index:1}
 nav label{margin-right:1.2em}table{border-collapse:collapse;margin:.6em 0;font-size:14px}
 th,td{border:1px solid #ccd;padding:3px 8px;vertical-align:top;white-space:nowrap}th{background:#eef2f7}
-td.t{white-space:normal;min-width:16em}td.u{white-space:normal;max-width:18em}
+td.t{white-space:normal;min-width:16em}td.u{white-space:normal;min-width:7em;max-width:18em}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666;font-size:13px}
 .error{color:#b00}.warning{color:#a60}.info{color:#357}i.calc{color:#888}
 .charts{display:flex;flex-wrap:wrap;gap:2em}svg text{font-size:12px;fill:#333}

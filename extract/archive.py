@@ -86,6 +86,7 @@ def unpack(path: Path, dest: Path, depth: int = 0) -> Iterator[Member]:
                 yield Member(name, None, f"cannot unpack: {exc}")
                 continue
             if zipfile.is_zipfile(target) and depth < MAX_DEPTH and not _is_office(target):
+                yield Member(name, target)  # the inner archive is a file received too
                 try:
                     for m in unpack(target, dest / f"z{depth}_{n:05d}", depth + 1):
                         yield Member(f"{name}!{m.inner}", m.path, m.error)

@@ -149,6 +149,10 @@ def page_items(image) -> list[dict]:
     import numpy as np
 
     scale = 72 / DPI
+    # read the red channel: black type stays dark, while a red seal over the signature and
+    # date (the usual place for one) fades to near white instead of hiding the digits
+    if image.mode in ("RGB", "RGBA", "P"):
+        image = image.convert("RGB").getchannel("R")
     image = deskew(image)
     gray = np.asarray(image.convert("L"))
     lines = read_image(image)

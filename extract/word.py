@@ -65,6 +65,7 @@ def read_docx(path: Path) -> Document:
         raise CorruptFile(f"corrupt docx: {type(exc).__name__}: {str(exc)[:120]}") from exc
 
     lines: list[Line] = []
+    walk_styles: list = [None]
 
     def walk(parent_el, parent) -> None:
         for child in parent_el.iterchildren():
@@ -73,7 +74,7 @@ def read_docx(path: Path) -> Document:
                 para = Paragraph(child, parent)
                 text = para.text
                 if text.strip():
-                    lines.append(Line(text, heading=_heading_level(para.style.name if para.style else None)))
+                    lines.append(Line(text, heading=_heading_level(walk_styles[0](child))))
             elif tag == "tbl":
                 rows = _table_rows(Table(child, parent))
                 if any(any(c for c in r) for r in rows):
@@ -83,6 +84,18 @@ def read_docx(path: Path) -> Document:
                     if content.tag.endswith("}sdtContent"):
                         walk(content, parent)
 
+    style_names = {s.style_id: s.name for s in document.styles if s.style_id}
+    default = next((s.name for s in document.styles if getattr(s, "type", None) == 1 and s.style_id == "Normal"),
+                   None)
+
+    def style_of(p_el) -> str | None:
+        # read the paragraph's style id from its XML: python-docx's para.style searches
+        # the style list again for every paragraph
+        ppr = p_el.pPr
+        sid = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        return style_names.get(sid, default) if sid else default
+
+    walk_styles[0] = style_of
     walk(document.element.body, document._body)
     if not lines:
         raise EmptyFile("empty document: no text in the Word file")

@@ -1,4 +1,5 @@
-"""The command line: `jixiao ingest PATH... --out DIR`.
+"""The command line: `jixiao ingest PATH... --out DIR`, `jixiao report DIR --html FILE`,
+`jixiao export DIR --xlsx FILE`.
 
 Exit 0 all good, 1 some file failed, 2 usage. One line per failed file, never a
 traceback; a progress bar on a terminal, plain log lines otherwise.
@@ -32,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="make results visible every N files (default 500); a killed run keeps them")
     ing.add_argument("--engine", choices=("local", "dask"), default="local")
     ing.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    rep = sub.add_parser("report", help="one self-contained HTML page over the dataset DIR")
+    rep.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
+    rep.add_argument("--html", required=True, type=Path, metavar="FILE", help="where to write the page")
+    exp = sub.add_parser("export", help="the dataset DIR as one Excel workbook for the staff")
+    exp.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
+    exp.add_argument("--xlsx", required=True, type=Path, metavar="FILE",
+                     help="where to write the workbook (one sheet per table, Chinese headers)")
     return ap
 
 
@@ -43,7 +51,41 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "report":
+        return _report(args)
+    if args.command == "export":
+        return _export(args)
     return 2
+
+
+def _report(args) -> int:
+    from export.html_report import write_html
+
+    if not (args.dir / "reports.parquet").exists():
+        print(f"jixiao: no dataset in {args.dir} (run jixiao ingest ... --out {args.dir} first)", file=sys.stderr)
+        return 2
+    try:
+        write_html(args.dir, args.html)
+    except OSError as exc:
+        print(f"jixiao: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"jixiao: wrote {args.html}", file=sys.stderr)
+    return 0
+
+
+def _export(args) -> int:
+    from export.xlsx import write_xlsx
+
+    if not (args.dir / "reports.parquet").exists():
+        print(f"jixiao: no dataset in {args.dir} (run jixiao ingest ... --out {args.dir} first)", file=sys.stderr)
+        return 2
+    try:
+        write_xlsx(args.dir, args.xlsx)
+    except OSError as exc:
+        print(f"jixiao: cannot write {args.xlsx}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"jixiao: wrote {args.xlsx}", file=sys.stderr)
+    return 0
 
 
 def _ingest(args) -> int:

@@ -11,13 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from jixiao.pool import Pool
+from jixiao.pool import Pool, TaskTimeout, WorkerDied
+
+__all__ = ["local", "dask", "warm", "TaskTimeout", "WorkerDied"]
 
 Stream = Iterator[tuple[Any, bool, Any]]
 
 
+def warm() -> None:
+    """Load what every file needs once, before the workers fork: they share it, and a
+    worker's first file does not pay for it against its time limit."""
+    from normalize.segment import tokenizer
+
+    tokenizer().initialize()
+
+
 def local(fn: Callable[[Any], Any], tasks: Sequence[Any], timeout_of: Callable[[Any], float],
           workers: int, memory_mb: int | None, max_tasks: int | None) -> Stream:
+    if tasks:
+        warm()
     with Pool(min(workers, max(1, len(tasks))), memory_mb, max_tasks) as pool:
         yield from pool.run(fn, tasks, timeout_of)
 
@@ -36,6 +48,7 @@ def guarded(fn: Callable[[Any], Any], task: Any, timeout: float, memory_mb: int 
         me = mp.current_process()
         if me.daemon:
             me._config["daemon"] = False  # type: ignore[attr-defined]
+        warm()
         _WORKER_POOL = Pool(1, memory_mb, max_tasks=200)
     for _, ok, value in _WORKER_POOL.run(fn, [task], lambda _: timeout):
         return ok, value if ok else str(value)

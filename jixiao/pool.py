@@ -28,13 +28,27 @@ class WorkerDied(Exception):
     pass
 
 
+def _address_space() -> int:
+    """This process's mapped address space in bytes (VmSize), 0 where /proc is not there."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _limit_memory(mb: int | None) -> None:
+    """Cap how far a worker may grow: `mb` beyond the address space it starts with (the
+    libraries a forked worker inherits already map a good deal that it never touches)."""
     if not mb:
         return
     try:
         import resource
 
-        limit = mb * 1024 * 1024
+        limit = _address_space() + mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
         pass

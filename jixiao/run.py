@@ -162,6 +162,15 @@ class Summary:
         return [r for r in self.results if r.file.status == "failed"]
 
 
+def _sniffed(path: Path, known: str) -> str:
+    if known != "unknown":
+        return known
+    try:
+        return extract.sniff(path).value
+    except OSError:
+        return known
+
+
 def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
     kind, payload = task
     if kind == "legacy":
@@ -254,9 +263,11 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
                 batch = value
             else:
                 why = f"cut off: {_reason(value)}" if not isinstance(value, str) else _reason(value)
-                batch = [Result(_row(inp, rid, fmt, inp.path.stat().st_size if inp.path.exists() else 0, None,
-                                     False, "failed", why, time.perf_counter()))
-                         for inp, rid, fmt in _task_files(task)]
+                files = _task_files(task)
+                spent = timeout_of(task) / len(files) if isinstance(value, engines.TaskTimeout) else 0.0
+                batch = [Result(_row(inp, rid, _sniffed(inp.path, fmt), inp.path.stat().st_size if inp.path.exists()
+                                     else 0, None, False, "failed", why, time.perf_counter() - spent))
+                         for inp, rid, fmt in files]
             for res in batch:
                 pending.append(res)
                 if progress:

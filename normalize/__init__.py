@@ -101,7 +101,10 @@ def records(doc: Document) -> Records:
     n_projects = len(forms) + len(items)
     kind = identity.report_kind(title, doc.text, n_projects, stated_count)
     if len(forms) == 1:
-        report_facts = forms[0].facts + report_facts
+        # a single form is the report's own figures; a department report that closes with
+        # one project's form states its own figures first, in its text
+        report_facts = report_facts + forms[0].facts if kind is ReportKind.DEPT_OVERALL \
+            else forms[0].facts + report_facts
 
     # the report's own key cells: its loose tables', and a single form's (not one of many)
     own = {**(forms[0].keys if len(forms) == 1 else {}), **keys}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -24,9 +25,20 @@ from normalize.model import Fact, Indicator, Where
 Rows = Sequence[Sequence[str]]
 
 
+SPACES = regex.compile(r"\s+")
+# a header's note in brackets: 全年预算数(A), 执行率(B/A)
+HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
+
+
+@lru_cache(maxsize=8192)
 def squash(cell: str) -> str:
     """A cell's words without spaces or line breaks: '全年预算\n数(A)' -> '全年预算数(A)'."""
-    return regex.sub(r"\s+", "", P.fold(cell or ""))
+    return SPACES.sub("", P.fold(cell or ""))
+
+
+@lru_cache(maxsize=8192)
+def _header_word(cell: str) -> str:
+    return HEADER_NOTE.sub("", squash(cell))  # 全年预算数(A) -> 全年预算数
 
 
 # funds-block columns: field -> header words (after squash)
@@ -76,7 +88,7 @@ def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> d
     """field -> column index, for a header row; the first column that names the field."""
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
-        c = regex.sub(r"[(（][^)）]*[)）]$", "", squash(cell))  # 全年预算数(A) -> 全年预算数
+        c = _header_word(cell or "")
         for name, words in columns.items():
             if name not in found and c in words:
                 found[name] = i

@@ -511,7 +511,7 @@ def scan_bytes(pdf: Path) -> bytes:
             # the paper fed 0.6 degrees askew (alternating), grey paper and sensor noise
             page = page.rotate(0.6 if i % 2 == 0 else -0.6, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
             a = np.asarray(page, dtype=np.int16)
-            noise = rng.normal(0, 6, a.shape[:2])[..., None]
+            noise = rng.normal(0, 5, a.shape[:2])[..., None]
             speckle = (rng.random(a.shape[:2]) < 0.0008)[..., None] * rng.integers(-120, -40, a.shape[:2])[..., None]
             a = np.clip(a * 0.96 + noise + speckle, 0, 255).astype(np.uint8)
             pages.append(Image.fromarray(a, "RGB"))
@@ -519,7 +519,7 @@ def scan_bytes(pdf: Path) -> bytes:
         doc.close()
     out = io.BytesIO()
     when = dt.datetime(2024, 3, 18, 10, 12, 40).timetuple()  # Pillow writes a struct_time as a PDF date
-    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI, quality=70,
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI, quality=60,
                   title="扫描件", author=None, creator="Scanner", producer="Scanner",
                   creationDate=when, modDate=when)
     return out.getvalue()

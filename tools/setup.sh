@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up jixiao on a fresh Debian/Ubuntu machine: the system packages it reads files with
-# (LibreOffice for legacy .doc/.wps/.rtf, CJK fonts, the libraries OpenCV loads), then a
+# (LibreOffice for legacy .doc/.wps/.rtf, CJK fonts, the libraries OpenCV loads, Chromium
+# for the HTML report's browser test, driven by Playwright without `playwright install`), then a
 # virtual environment in .venv with the package and its test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk libgl1 libglib2.0-0)
+APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk libgl1 libglib2.0-0 chromium)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
