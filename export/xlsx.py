@@ -51,6 +51,7 @@ import logging
 import os
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -311,9 +312,10 @@ def _write_sheet(wb: Workbook, title: str, cols: list[Column], table: pa.Table) 
         cell.font = bold
         header.append(cell)
     ws.append(header)
+    styles = {kind: _style(ws, fmt) for kind, fmt in FORMAT.items()}
     for batch in table.to_batches(max_chunksize=10_000):
         for r in batch.to_pylist():
-            ws.append([_cell(ws, r.get(c.source), c.kind) for c in cols])
+            ws.append([_cell(ws, r.get(c.source), c.kind, styles) for c in cols])
 
 
 def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:
@@ -334,7 +336,15 @@ def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:
         ws.append([title, table, c.name, c.header, KIND_NAME[c.kind], c.meaning or None])
 
 
-def _cell(ws, v, kind: str):
+def _style(ws, number_format: str):
+    """The style of a cell with this number format, to give each such cell a copy: setting
+    `number_format` on every cell looks the format up each time and doubles the writing time."""
+    cell = WriteOnlyCell(ws)
+    cell.number_format = number_format
+    return cell._style
+
+
+def _cell(ws, v, kind: str, styles: dict):
     """A value as openpyxl should write it (see the module docstring)."""
     if v is None:
         return None
@@ -346,7 +356,7 @@ def _cell(ws, v, kind: str):
         if isinstance(v, Decimal) and not exact_in_double(v):
             return str(v)
         cell = WriteOnlyCell(ws, v)
-        cell.number_format = FORMAT[kind]
+        cell._style = copy(styles[kind])
         return cell
     if kind == "int":
         return v if abs(v) < 10**MAX_DIGITS else str(v)
