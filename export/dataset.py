@@ -145,10 +145,12 @@ class Store:
                 d = target / f"{PARTITION}={key}"
                 d.mkdir(parents=True, exist_ok=True)
                 pq.write_table(fresh.take(pa.array(idx)), d / f"part-{n:06d}.parquet")
-        if not any(target.rglob("*.parquet")):  # an empty table still has its columns
-            d = target / f"{PARTITION}={UNKNOWN_YEAR}"
+        # every table has a year=unknown folder (an empty part where no row lacks a year): the
+        # key then reads as text in every table alike, and an empty table keeps its columns
+        d = target / f"{PARTITION}={UNKNOWN_YEAR}"
+        if not d.exists() or not any(d.glob("*.parquet")):
             d.mkdir(parents=True, exist_ok=True)
-            pq.write_table(arrow_schema(name).empty_table(), d / f"part-{n:06d}.parquet")
+            pq.write_table(arrow_schema(name).empty_table(), d / f"part-{n:06d}-empty.parquet")
         return changed
 
     def _csv(self, name: str, cur: Path | None, vdir: Path, fresh: pa.Table | None, rebuild: bool) -> None:

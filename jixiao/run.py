@@ -208,7 +208,10 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
                 skipped += 1
                 continue
             drop.add(rid)  # read by an older extractor: its rows go, the file is read again
-        elif rid in seen or rid in known_ids:
+            if rid in seen:  # ... once: the same bytes at another path stay a duplicate
+                rows.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
+                continue
+        elif rid in seen or (rid in known_ids and rid not in drop):
             rows.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
             continue
         seen.add(rid)
