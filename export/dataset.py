@@ -93,6 +93,21 @@ class Store:
             if _version_no(v) > keep:
                 shutil.rmtree(v, ignore_errors=True)
 
+    def repair(self) -> None:
+        """Finish what a run killed inside its last commit left undone: the version it swapped
+        in is whole, but the links, the DuckDB views or the clearing of old versions may not
+        be there yet. Safe to call at any time."""
+        self.recover()
+        cur = self.current()
+        if cur is None:
+            return
+        self._links()
+        if not (self.root / "jixiao.duckdb").exists():
+            write_duckdb_views(self.root, list(TABLES))
+        n = _version_no(cur)
+        older = sorted((_version_no(v) for v in self.versions.iterdir() if _version_no(v) < n), reverse=True)
+        self._collect(keep={n, *older[:1]})
+
     def commit(self, new: dict[str, pa.Table], drop: set[str] | None = None) -> Path:
         """A new version: the current one, less the rows of the `drop` report ids, plus `new`."""
         drop = drop or set()

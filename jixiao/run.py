@@ -21,7 +21,7 @@ from pathlib import Path
 
 import extract
 import normalize
-from export import FileRow, Result, file_versions, write
+from export import FileRow, Result, Store, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__, engines
@@ -238,6 +238,7 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
     t0 = time.perf_counter()
     out = Path(out)
     scratch = Path(tempfile.mkdtemp(prefix="jixiao-run-"))
+    Store(out).repair()  # a run killed inside its last commit: finish it first
     try:
         tasks, pending, skipped, drop = plan(paths, out, scratch, reprocess)
         if on_plan:

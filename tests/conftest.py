@@ -161,12 +161,3 @@ def assert_sound_dataset(out: Path) -> None:
     files = read_table(out, "files")
     assert files["source_path"].is_unique, files["source_path"][files["source_path"].duplicated()].tolist()
 
-
-@pytest.fixture(scope="session")
-def warm() -> None:
-    """Read one report in this process first, so that the parser's once-per-process set-up
-    (jieba's dictionary) is done before a run forks its workers: in-process runs then cost
-    what their files cost."""
-    from jixiao.run import Input, process
-
-    assert process(Input(SAMPLES / "000.txt", "000.txt")).file.status == "ok"
