@@ -58,34 +58,30 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _write_from_dataset(folder: Path, target: Path, writer) -> int:
+    """Write one file from a dataset folder (the HTML report, the Excel workbook)."""
+    if not (folder / "reports.parquet").exists():
+        print(f"jixiao: no dataset in {folder} (run jixiao ingest ... --out {folder} first)", file=sys.stderr)
+        return 2
+    try:
+        writer(folder, target)
+    except OSError as exc:
+        print(f"jixiao: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"jixiao: wrote {target}", file=sys.stderr)
+    return 0
+
+
 def _report(args) -> int:
     from export.html_report import write_html
 
-    if not (args.dir / "reports.parquet").exists():
-        print(f"jixiao: no dataset in {args.dir} (run jixiao ingest ... --out {args.dir} first)", file=sys.stderr)
-        return 2
-    try:
-        write_html(args.dir, args.html)
-    except OSError as exc:
-        print(f"jixiao: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"jixiao: wrote {args.html}", file=sys.stderr)
-    return 0
+    return _write_from_dataset(args.dir, args.html, write_html)
 
 
 def _export(args) -> int:
     from export.xlsx import write_xlsx
 
-    if not (args.dir / "reports.parquet").exists():
-        print(f"jixiao: no dataset in {args.dir} (run jixiao ingest ... --out {args.dir} first)", file=sys.stderr)
-        return 2
-    try:
-        write_xlsx(args.dir, args.xlsx)
-    except OSError as exc:
-        print(f"jixiao: cannot write {args.xlsx}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"jixiao: wrote {args.xlsx}", file=sys.stderr)
-    return 0
+    return _write_from_dataset(args.dir, args.xlsx, write_xlsx)
 
 
 def _ingest(args) -> int:
