@@ -52,13 +52,21 @@ def walk(paths: Iterable[Path], scratch: Path) -> Iterator[Input]:
         p = Path(p)
         files = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
         for f in files:
+            if not _is_bundle(f):
+                yield Input(f, str(f))
+                continue
+            # an archive that cannot be opened (truncated, a bomb refused whole) is a failed
+            # row with its reason, not an "ok" row with nothing in it
+            members: list[Input] = []
+            try:
+                for m in unpack(f, scratch / hashlib.sha1(str(f).encode()).hexdigest()[:12]):
+                    members.append(Input(m.path or f, f"{f}!{m.inner}", m.error))
+            except extract.ExtractError as exc:
+                yield Input(f, str(f), _reason(exc))
+                yield from members
+                continue
             yield Input(f, str(f))
-            if _is_bundle(f):
-                try:
-                    for m in unpack(f, scratch / hashlib.sha1(str(f).encode()).hexdigest()[:12]):
-                        yield Input(m.path or f, f"{f}!{m.inner}", m.error)
-                except extract.ExtractError as exc:
-                    log.debug("archive %s: %s", f, exc)
+            yield from members
 
 
 def _is_bundle(path: Path) -> bool:
@@ -194,7 +202,12 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
     for inp in walk(paths, scratch):
         t0 = time.perf_counter()
         if inp.error:
-            rows.append(Result(_row(inp, "", "unknown", 0, None, False, "failed", inp.error, t0)))
+            # an archive that failed as a whole has its bytes; a member that could not be
+            # taken out of it has none of its own
+            rid = sha256(inp.path) if inp.source_path == str(inp.path) and inp.path.is_file() else ""
+            fmt = extract.sniff(inp.path).value if rid else "unknown"
+            size = inp.path.stat().st_size if rid else 0
+            rows.append(Result(_row(inp, rid, fmt, size, None, False, "failed", inp.error, t0)))
             continue
         try:
             rid = sha256(inp.path)
