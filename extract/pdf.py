@@ -9,6 +9,7 @@ an image-only page, (cid:N) or private-use garbage from a broken font) is read b
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import regex
@@ -21,6 +22,11 @@ MAX_PAGES = 1500  # read up to here; a longer file is kept as `partial`
 MAX_OCR_PAGES = 60  # at about 5 s a page, a scan longer than this is cut (partial)
 # A cell's text wraps inside its box; the pieces are one phrase.
 CELL_BREAK = regex.compile(r"\s*\n\s*")
+SPACE = regex.compile(r"\s+")
+BLANKS = regex.compile(r"[ \t]+")  # a run of spaces in a line is one
+CID = regex.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to text
+# pdfium ends a line with \r\n; kept in the split so offsets stay the text page's
+LINE_BREAK = regex.compile(r"(\r\n|\n|\r)")
 
 
 def _cell(text: str | None) -> str:
@@ -77,10 +83,10 @@ def _page_lines(page) -> list[dict]:
 def garbage(text: str) -> bool:
     """A text layer that is no text: (cid:N) codes, private-use glyphs, replacement marks,
     or Latin-1 mojibake where Chinese should be."""
-    s = regex.sub(r"\s+", "", text)
+    s = SPACE.sub("", text)
     if not s:
         return True
-    bad = len(regex.findall(r"\(cid:\d+\)", s)) * 6 + sum(
+    bad = len(CID.findall(s)) * 6 + sum(
         1 for ch in s if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
     latin1 = sum(1 for ch in s if "\u00c0" <= ch <= "\u00ff")
     cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
@@ -152,34 +158,82 @@ def _edges(page, height: float) -> list[dict]:
     return edges
 
 
-def _pdfium_tables(page, tp, height: float) -> list[tuple[tuple, tuple]]:
+def _char_boxes(tp, text: str) -> list[tuple[float, float, float, float] | None]:
+    """The box (left, bottom, right, top) of every character of the text page, None for a
+    space or line break: one pdfium call a character, cheaper than one bounded-text call a
+    cell (each of those walks every character of the page)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    refs = (ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
+    get, raw = pdfium_c.FPDFText_GetCharBox, tp.raw
+    out: list[tuple[float, float, float, float] | None] = []
+    for k, ch in enumerate(text):
+        if ch.isspace() or not get(raw, k, *refs):
+            out.append(None)
+        else:
+            out.append((l.value, b.value, r.value, t.value))
+    return out
+
+
+def _cell_texts(cells: list[tuple], text: str, boxes: list, height: float) -> dict[tuple, str]:
+    """The text of each cell: the characters whose centre lies in it (the cell shrunk a
+    little, so a neighbour's glyph that touches the rule stays out), in text order. Within
+    a cell, a space between characters of one line is kept; a line break is no gap (a
+    cell's text wraps inside its box: the pieces are one phrase)."""
+    xs = sorted({v for c in cells for v in (c[0], c[2])})
+    ys = sorted({v for c in cells for v in (c[1], c[3])})
+    slot: dict[tuple[int, int], tuple] = {}
+    for c in cells:
+        for ix in range(bisect.bisect_left(xs, c[0]), bisect.bisect_left(xs, c[2])):
+            for iy in range(bisect.bisect_left(ys, c[1]), bisect.bisect_left(ys, c[3])):
+                slot[(ix, iy)] = c
+    parts: dict[tuple, list[str]] = {}
+    last: dict[tuple, int] = {}
+    for k, box in enumerate(boxes):
+        if box is None:
+            continue
+        cx, cy = (box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2
+        c = slot.get((bisect.bisect_right(xs, cx) - 1, bisect.bisect_right(ys, cy) - 1))
+        if c is None or not (c[0] + 0.5 <= cx <= c[2] - 0.5 and c[1] + 0.5 <= cy <= c[3] - 0.5):
+            continue
+        got = parts.setdefault(c, [])
+        j = last.get(c)
+        if j is not None and j < k - 1:
+            gap = text[j + 1:k]
+            if "\n" not in gap and "\r" not in gap and any(ch.isspace() for ch in gap):
+                got.append(" ")
+        got.append(text[k])
+        last[c] = k
+    # pdfium puts a space where glyphs stand apart (CJK next to Latin or digits); in a
+    # cell those are no words' gaps: "≥120 盏" is "≥120盏"
+    return {c: CJK_GAP.sub("", "".join(p).strip()) for c, p in parts.items()}
+
+
+def _pdfium_tables(page, text: str, boxes: list, height: float) -> list[tuple[tuple, tuple]]:
     """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
-    tables), fed with pdfium's lines and texts: its logic at pdfium's speed."""
+    tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
     from pdfplumber import table as T
+
+    from extract import lattice
 
     edges = [e for e in _edges(page, height) if max(e["width"], e["height"]) >= 3]
     if len(edges) < 4:
         return []
     edges = T.merge_edges(edges, 3, 3, 3, 3)
-    cells = T.intersections_to_cells(T.edges_to_intersections(edges, 1, 1))
+    cells = lattice.cells(lattice.intersections(edges, 1, 1))
+    if not cells:
+        return []
+    texts = _cell_texts(cells, text, boxes, height)
     out = []
     for group in T.cells_to_tables(cells):
         xs = sorted({c[0] for c in group})
         rows = []
         for top in sorted({c[1] for c in group}):
             by_x = {c[0]: c for c in group if c[1] == top}
-            row = []
-            for x in xs:
-                c = by_x.get(x)
-                if c is None:
-                    row.append("")
-                    continue
-                # shrink a little so the characters of a neighbouring cell stay out
-                text = tp.get_text_bounded(c[0] + 0.5, height - c[3] + 0.5, c[2] - 0.5, height - c[1] - 0.5)
-                # pdfium puts a space where glyphs stand apart (CJK next to Latin or digits);
-                # in a cell those are no words' gaps: "≥120 盏" is "≥120盏"
-                row.append(CJK_GAP.sub("", _cell(text.replace("\r", ""))))
-            rows.append(tuple(row))
+            rows.append(tuple(texts.get(by_x[x], "") if x in by_x else "" for x in xs))
         bbox = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group),
                 max(c[3] for c in group))
         if any(any(r) for r in rows):
@@ -204,13 +258,15 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     tp = page.get_textpage()
     text = tp.get_text_range()
     items: list[dict] = []
-    tables = _pdfium_tables(page, tp, height) if paths >= RULED else []
+    # where a table may be, every character's box (to place it in a cell); else a few a line
+    every = _char_boxes(tp, text) if paths >= RULED else None
+    tables = _pdfium_tables(page, text, every, height) if every is not None else []
     for bbox, rows in tables:
         items.append({"table": rows, "top": bbox[1]})
     start = 0
     # pdfium puts a line break (\r\n) where a line ends; each character of the text is one
     # character of the text page, so its box is at the same index
-    for line in regex.split(r"(\r\n|\n|\r)", text):
+    for line in LINE_BREAK.split(text):
         if line in ("\r\n", "\n", "\r"):
             start += len(line)
             continue
@@ -220,9 +276,12 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         if len(solid) > 8:
             step = len(solid) / 6
             solid = sorted({solid[0], solid[-1], *(solid[int(i * step)] for i in range(1, 6))})
-        boxes = [tp.get_charbox(start + k) for k in solid]
+        if every is not None:
+            boxes = [every[start + k] or (0, 0, 0, 0) for k in solid]
+        else:
+            boxes = [tp.get_charbox(start + k) for k in solid]
         boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
-        clean = regex.sub(r"[ \t]+", " ", line).strip()
+        clean = BLANKS.sub(" ", line).strip()
         if clean and boxes and tables:
             cx = (boxes[0][0] + boxes[-1][2]) / 2
             cy = height - (boxes[0][1] + boxes[0][3]) / 2

@@ -17,6 +17,8 @@ import regex
 from extract.layout import Line, is_page_number, pages_from_lines
 from extract.model import Page
 
+DIGITS = regex.compile(r"\d+")  # a header is the same header whatever its page number
+
 
 def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
     """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
@@ -30,12 +32,12 @@ def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
             if band and is_page_number(it["text"]):
                 drop.add((pi, ii))
             elif band:
-                seen[(regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10))] += 1
+                seen[(DIGITS.sub("#", it["text"]), round(it["top"] / 10))] += 1
     if len(pages) >= 3:
         repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
         for pi, items in enumerate(pages):
             for ii, it in enumerate(items):
-                if "text" in it and (regex.sub(r"\d+", "#", it["text"]), round(it["top"] / 10)) in repeated:
+                if "text" in it and (DIGITS.sub("#", it["text"]), round(it["top"] / 10)) in repeated:
                     drop.add((pi, ii))
     return drop
 
@@ -46,7 +48,7 @@ def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     filled = [(c, a) for c, a in zip(row, above) if c]
     return (0 < len(filled) <= max(1, len(row) // 3)
             and all(a for _, a in filled)
-            and not any(regex.search(r"\d", c) for c, _ in filled))
+            and not any(DIGITS.search(c) for c, _ in filled))
 
 
 def _stitch(pages: list[list[dict]]) -> None:
