@@ -26,20 +26,23 @@ PUNCT = regex.compile(r"[\s\p{P}\p{S}]+")
 # generic words that carry no identity: "X项目" and "X经费" are the same project
 GENERIC = frozenset({"项目", "经费", "资金", "费", "专项", "专项资金", "工作", "年度", "费用", "补助", "补助资金",
                      "的", "和", "及", "与"})
+SPACE = regex.compile(r"\s+")
+PARTY = regex.compile(r"^中共|^中国共产党")  # 中共X县委 and X县委 are one unit
+SEAL = regex.compile(r"[(（](?:盖章|公章)[)）]")  # “(盖章)” after a name on a form
 PLACE_END = ("省", "市", "州", "县", "区", "旗", "盟")
 
 
 def fold(name: str) -> str:
     s = unicodedata.normalize("NFKC", name or "")
     s = s.replace("（", "(").replace("）", ")")
-    return regex.sub(r"\s+", "", s)
+    return SPACE.sub("", s)
 
 
 def _unit_form(name: str) -> str:
     s = fold(name)
-    s = regex.sub(r"^中共|^中国共产党", "", s)
+    s = PARTY.sub("", s)
     s = s.replace("人民政府", "政府")
-    s = regex.sub(r"[(（](?:盖章|公章)[)）]", "", s)
+    s = SEAL.sub("", s)
     return PUNCT.sub("", s)
 
 

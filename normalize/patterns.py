@@ -13,8 +13,14 @@ import regex
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+_WIDE = regex.compile(r"[\uff01-\uff5e\u3000]")
+
+
 def fold(text: str) -> str:
     """'４０３．５１万元' -> '403.51万元', keeping every offset."""
+    # most text has nothing to fold: finding that out is cheaper than translating it
+    if text.isascii() or not _WIDE.search(text):
+        return text
     return text.translate(_FOLD)
 
 

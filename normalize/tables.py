@@ -84,13 +84,26 @@ LEVEL_WEIGHT = regex.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]|\d+(
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
 
 
-def _match_columns(row: Sequence[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """field -> column index, for a header row; the first column that names the field."""
+def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """header word -> the fields it names, in the columns' order."""
+    grouped: dict[str, list[str]] = {}
+    for name, words in columns.items():
+        for w in words:
+            grouped.setdefault(w, []).append(name)
+    return {w: tuple(n) for w, n in grouped.items()}
+
+
+FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
+INDICATOR_WORDS = _by_word(INDICATOR_COLUMNS)
+
+
+def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field -> column index, for a header row; the first column that names the field
+    (`words`: FUNDS_WORDS or INDICATOR_WORDS)."""
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
-        c = _header_word(cell or "")
-        for name, words in columns.items():
-            if name not in found and c in words:
+        for name in words.get(_header_word(cell or ""), ()):
+            if name not in found:
                 found[name] = i
                 break
     return found
@@ -168,8 +181,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
             u = table_unit(c)
             if u is not None and not parse_money(c):
                 unit = u
-        cols = _match_columns(row, FUNDS_COLUMNS)
-        icols = _match_columns(row, INDICATOR_COLUMNS)
+        cols = _match_columns(row, FUNDS_WORDS)
+        icols = _match_columns(row, INDICATOR_WORDS)
         if {"level1", "level2"} <= icols.keys() or {"level3", "target"} <= icols.keys():
             if icols == ind_header:
                 continue  # the header repeated on the next page: the levels carry on
