@@ -80,17 +80,22 @@ def _page_lines(page) -> list[dict]:
     return items
 
 
+PRIVATE = regex.compile(r"[\ue000-\uf8ff\ufffd]")  # private-use glyphs, replacement marks
+LATIN1 = regex.compile(r"[\u00c0-\u00ff]")  # é, Ã...: mojibake where Chinese should be
+HAN = regex.compile(r"[\u4e00-\u9fff]")
+
+
 def garbage(text: str) -> bool:
     """A text layer that is no text: (cid:N) codes, private-use glyphs, replacement marks,
     or Latin-1 mojibake where Chinese should be."""
     s = SPACE.sub("", text)
     if not s:
         return True
-    bad = len(CID.findall(s)) * 6 + sum(
-        1 for ch in s if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
-    latin1 = sum(1 for ch in s if "\u00c0" <= ch <= "\u00ff")
-    cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
-    return bad > len(s) * 0.2 or (latin1 > len(s) * 0.3 and cjk < len(s) * 0.05)
+    if s.isascii():
+        return len(CID.findall(s)) * 6 > len(s) * 0.2
+    bad = len(CID.findall(s)) * 6 + len(PRIVATE.findall(s))
+    latin1 = len(LATIN1.findall(s))
+    return bad > len(s) * 0.2 or (latin1 > len(s) * 0.3 and len(HAN.findall(s)) < len(s) * 0.05)
 
 
 def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[dict]]:
@@ -126,7 +131,7 @@ def _open_pdfium(path: Path):
         raise CorruptFile(f"corrupt PDF: {msg[:120]}") from exc
 
 
-def _edges(page, height: float) -> list[dict]:
+def _edges(paths: list, height: float) -> list[dict]:
     """The page's ruling lines as pdfplumber edges, from pdfium's path objects: a thin path is
     one line, a box (a cell drawn as a rectangle) four."""
     import ctypes
@@ -135,10 +140,7 @@ def _edges(page, height: float) -> list[dict]:
 
     edges = []
     lb, bb, rb, tb = (ctypes.c_float() for _ in range(4))
-    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
+    for obj in paths:
         if not pdfium_c.FPDFPageObj_GetBounds(obj, lb, bb, rb, tb):
             continue
         x0, x1, top, bottom = lb.value, rb.value, height - tb.value, height - bb.value
@@ -212,14 +214,14 @@ def _cell_texts(cells: list[tuple], text: str, boxes: list, height: float) -> di
     return {c: CJK_GAP.sub("", "".join(p).strip()) for c, p in parts.items()}
 
 
-def _pdfium_tables(page, text: str, boxes: list, height: float) -> list[tuple[tuple, tuple]]:
+def _pdfium_tables(paths: list, text: str, boxes: list, height: float) -> list[tuple[tuple, tuple]]:
     """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
     tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
     from pdfplumber import table as T
 
     from extract import lattice
 
-    edges = [e for e in _edges(page, height) if max(e["width"], e["height"]) >= 3]
+    edges = [e for e in _edges(paths, height) if max(e["width"], e["height"]) >= 3]
     if len(edges) < 4:
         return []
     edges = T.merge_edges(edges, 3, 3, 3, 3)
@@ -247,20 +249,23 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
-    paths = images = 0
-    # count by the raw API: a wrapper object per page object costs more than the count
-    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, k))
+    paths: list = []
+    images = 0
+    # through the raw API: a wrapper object per page object costs more than the work
+    get, kind_of, raw = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, page.raw
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = get(raw, k)
+        kind = kind_of(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            images += kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
+            paths.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
     tp = page.get_textpage()
     text = tp.get_text_range()
     items: list[dict] = []
     # where a table may be, every character's box (to place it in a cell); else a few a line
-    every = _char_boxes(tp, text) if paths >= RULED else None
-    tables = _pdfium_tables(page, text, every, height) if every is not None else []
+    every = _char_boxes(tp, text) if len(paths) >= RULED else None
+    tables = _pdfium_tables(paths, text, every, height) if every is not None else []
     for bbox, rows in tables:
         items.append({"table": rows, "top": bbox[1]})
     start = 0
@@ -300,7 +305,7 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         start += len(line)
     tp.close()
     items.sort(key=lambda it: it["top"])
-    return items, (0 if tables else paths), images > 0
+    return items, (0 if tables else len(paths)), images > 0
 
 
 def read_pdf(path: Path) -> Document:

@@ -144,13 +144,23 @@ def bands(text: str) -> list[tuple[Decimal, str]]:
 
     found: dict[str, Decimal] = {}
     folded = P.fold(text)
-    for m in P.GRADE_RANGE.finditer(folded):
-        lo = m.group("lo") or m.group("lo2")
-        found.setdefault(m.group("g"), Decimal(lo) if lo else Decimal(0))
-    for m in P.GRADE_BAND.finditer(folded):
-        found.setdefault(m.group("g"), Decimal(m.group("lo")))
-    for m in P.GRADE_BELOW.finditer(folded):
-        found.setdefault(m.group("g"), Decimal(0))
+    # a band states its grade after 为 or a colon: search only the stretches before those
+    # (a band's words before its cue run to some 40 characters; 120 is ample)
+    spans: list[tuple[int, int]] = []
+    for cue in P.GRADE_CUE.finditer(folded):
+        a, b = max(0, cue.start() - 120), cue.end()
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    # each band form, and the lowest score of its band: 80分≤总分<90分, 90分以上, 60分以下
+    forms = ((P.GRADE_RANGE, lambda m: m.group("lo") or m.group("lo2") or "0"),
+             (P.GRADE_BAND, lambda m: m.group("lo")),
+             (P.GRADE_BELOW, lambda m: "0"))
+    for pattern, lowest in forms:
+        for a, b in spans:
+            for m in pattern.finditer(folded, a, b):
+                found.setdefault(m.group("g"), Decimal(lowest(m)))
     return sorted(((lo, g) for g, lo in found.items()), reverse=True) if len(found) >= 2 else []
 
 

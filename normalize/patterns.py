@@ -90,3 +90,5 @@ GRADE_RANGE = regex.compile(
     r"(?:(?P<ge>≥|>=|>)\s*(?P<lo2>\d{1,3})|(?:<|≤|<=)\s*(?P<hi>\d{1,3}))\s*分?\s*(?:的)?\s*(?:为|：|:|评为|定为)\s*[“\"]?"
     r"(?P<g>优秀|良好|不合格|合格|较差|优|良|中|差)")
 GRADE_BELOW = regex.compile(r"(?P<hi>\d{1,3})\s*分\s*以下\s*(?:为|：|:|评为|定为)\s*[“\"]?(?P<g>差|不合格|较差)")
+# what every band ends with, "…为优", "…：良": the bands are looked for only where it stands
+GRADE_CUE = regex.compile(r"(?:为|：|:)\s*[“\"]?(?:优秀|良好|不合格|合格|较差|优|良|中|差)")
