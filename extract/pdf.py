@@ -160,31 +160,50 @@ def _edges(paths: list, height: float) -> list[dict]:
     return edges
 
 
-def _char_boxes(tp, text: str) -> list[tuple[float, float, float, float] | None]:
-    """The box (left, bottom, right, top) of every character of the text page, None for a
-    space or line break: one pdfium call a character, cheaper than one bounded-text call a
-    cell (each of those walks every character of the page)."""
-    import ctypes
+class CharBoxes:
+    """The box (left, bottom, right, top) of a character of the text page, by its index in
+    the page's text; None for a space or a character pdfium has no box for. Read on demand
+    (one pdfium call each, a few microseconds) and kept."""
 
-    import pypdfium2.raw as pdfium_c
+    def __init__(self, tp, text: str) -> None:
+        import ctypes
 
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
-    refs = (ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
-    get, raw = pdfium_c.FPDFText_GetCharBox, tp.raw
-    out: list[tuple[float, float, float, float] | None] = []
-    for k, ch in enumerate(text):
-        if ch.isspace() or not get(raw, k, *refs):
-            out.append(None)
-        else:
-            out.append((l.value, b.value, r.value, t.value))
-    return out
+        import pypdfium2.raw as pdfium_c
+
+        self.text = text
+        self._got: dict[int, tuple[float, float, float, float] | None] = {}
+        self._v = tuple(ctypes.c_double() for _ in range(4))  # left, right, bottom, top
+        self._refs = tuple(ctypes.byref(v) for v in self._v)
+        self._get, self._raw = pdfium_c.FPDFText_GetCharBox, tp.raw
+
+    def __call__(self, k: int) -> tuple[float, float, float, float] | None:
+        got = self._got
+        if k in got:
+            return got[k]
+        box = None
+        if not self.text[k].isspace() and self._get(self._raw, k, *self._refs):
+            l, r, b, t = (v.value for v in self._v)
+            box = (l, b, r, t)
+        got[k] = box
+        return box
 
 
-def _cell_texts(cells: list[tuple], text: str, boxes: list, height: float) -> dict[tuple, str]:
+def _solid(b: tuple | None) -> bool:
+    return b is not None and b[2] > b[0] and b[3] > b[1]
+
+
+SOLID = regex.compile(r"\S+")  # a run of characters with no space or line break in it
+
+
+def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) -> dict[tuple, str]:
     """The text of each cell: the characters whose centre lies in it (the cell shrunk a
     little, so a neighbour's glyph that touches the rule stays out), in text order. Within
     a cell, a space between characters of one line is kept; a line break is no gap (a
-    cell's text wraps inside its box: the pieces are one phrase)."""
+    cell's text wraps inside its box: the pieces are one phrase).
+
+    A run of characters with no space in it whose first and last characters lie in one cell
+    lies there whole (pdfium puts a space where glyphs stand apart, as the texts of two
+    cells do): only its two ends are looked up. A run whose ends differ goes by character."""
     xs = sorted({v for c in cells for v in (c[0], c[2])})
     ys = sorted({v for c in cells for v in (c[1], c[3])})
     slot: dict[tuple[int, int], tuple] = {}
@@ -192,29 +211,48 @@ def _cell_texts(cells: list[tuple], text: str, boxes: list, height: float) -> di
         for ix in range(bisect.bisect_left(xs, c[0]), bisect.bisect_left(xs, c[2])):
             for iy in range(bisect.bisect_left(ys, c[1]), bisect.bisect_left(ys, c[3])):
                 slot[(ix, iy)] = c
-    parts: dict[tuple, list[str]] = {}
-    last: dict[tuple, int] = {}
-    for k, box in enumerate(boxes):
-        if box is None:
-            continue
-        cx, cy = (box[0] + box[2]) / 2, height - (box[1] + box[3]) / 2
+
+    def cell_of(k: int) -> tuple | None:
+        b = box(k)
+        if b is None:
+            return None
+        cx, cy = (b[0] + b[2]) / 2, height - (b[1] + b[3]) / 2
         c = slot.get((bisect.bisect_right(xs, cx) - 1, bisect.bisect_right(ys, cy) - 1))
         if c is None or not (c[0] + 0.5 <= cx <= c[2] - 0.5 and c[1] + 0.5 <= cy <= c[3] - 0.5):
-            continue
+            return None
+        return c
+
+    parts: dict[tuple, list[str]] = {}
+    last: dict[tuple, int] = {}
+
+    def put(c: tuple, k: int, piece: str) -> None:
         got = parts.setdefault(c, [])
         j = last.get(c)
         if j is not None and j < k - 1:
             gap = text[j + 1:k]
             if "\n" not in gap and "\r" not in gap and any(ch.isspace() for ch in gap):
                 got.append(" ")
-        got.append(text[k])
-        last[c] = k
+        got.append(piece)
+        last[c] = k + len(piece) - 1
+
+    for run in SOLID.finditer(text):
+        first, end = run.start(), run.end() - 1
+        c = cell_of(first)
+        if c is not None and (end == first or cell_of(end) == c):
+            put(c, first, run.group())
+            continue
+        if c is None and end > first and cell_of(end) is None:
+            continue  # both ends outside every cell: text beside the table
+        for k in range(first, end + 1):
+            ck = cell_of(k)
+            if ck is not None:
+                put(ck, k, text[k])
     # pdfium puts a space where glyphs stand apart (CJK next to Latin or digits); in a
     # cell those are no words' gaps: "≥120 盏" is "≥120盏"
     return {c: CJK_GAP.sub("", "".join(p).strip()) for c, p in parts.items()}
 
 
-def _pdfium_tables(paths: list, text: str, boxes: list, height: float) -> list[tuple[tuple, tuple]]:
+def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> list[tuple[tuple, tuple]]:
     """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
     tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
     from pdfplumber import table as T
@@ -263,9 +301,8 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     tp = page.get_textpage()
     text = tp.get_text_range()
     items: list[dict] = []
-    # where a table may be, every character's box (to place it in a cell); else a few a line
-    every = _char_boxes(tp, text) if len(paths) >= RULED else None
-    tables = _pdfium_tables(paths, text, every, height) if every is not None else []
+    box = CharBoxes(tp, text)
+    tables = _pdfium_tables(paths, text, box, height) if len(paths) >= RULED else []
     for bbox, rows in tables:
         items.append({"table": rows, "top": bbox[1]})
     start = 0
@@ -281,18 +318,18 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         if len(solid) > 8:
             step = len(solid) / 6
             solid = sorted({solid[0], solid[-1], *(solid[int(i * step)] for i in range(1, 6))})
-        if every is not None:
-            boxes = [every[start + k] or (0, 0, 0, 0) for k in solid]
-        else:
-            boxes = [tp.get_charbox(start + k) for k in solid]
-        boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+        if tables:
+            # its ends first: a line inside a table is skipped without the rest
+            first = next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None)
+            last = next((b for b in map(box, (start + k for k in reversed(solid))) if _solid(b)), None)
+            if first is not None and line.strip():
+                cx = (first[0] + last[2]) / 2
+                cy = height - (first[1] + first[3]) / 2
+                if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b, _ in tables):
+                    start += len(line)
+                    continue  # text of a table cell: it is in the table
+        boxes = [b for b in map(box, (start + k for k in solid)) if _solid(b)]
         clean = BLANKS.sub(" ", line).strip()
-        if clean and boxes and tables:
-            cx = (boxes[0][0] + boxes[-1][2]) / 2
-            cy = height - (boxes[0][1] + boxes[0][3]) / 2
-            if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b, _ in tables):
-                start += len(line)
-                continue  # text of a table cell: it is in the table
         if clean and boxes:
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)

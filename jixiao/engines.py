@@ -21,8 +21,10 @@ Stream = Iterator[tuple[Any, bool, Any]]
 def warm() -> None:
     """Load what every file needs once, before the workers fork: they share it, and a
     worker's first file does not pay for it against its time limit."""
+    import extract
     from normalize.segment import tokenizer
 
+    extract.preload()
     tokenizer().initialize()
 
 
