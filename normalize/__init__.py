@@ -60,6 +60,7 @@ def _first(facts: list[Fact], name: str):
 
 
 def records(doc: Document) -> Records:
+    P.new_document()
     title = identity.title(doc)
     report_facts: list[Fact] = []
     items: list[tuple[proj.Item, list[Fact]]] = []

@@ -7,6 +7,8 @@ document's own text.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 # Full-width ASCII (！ to ～) and the ideographic space, folded one-for-one.
@@ -18,10 +20,20 @@ _WIDE = regex.compile(r"[\uff01-\uff5e\u3000]")
 
 def fold(text: str) -> str:
     """'４０３．５１万元' -> '403.51万元', keeping every offset."""
-    # most text has nothing to fold: finding that out is cheaper than translating it
-    if text.isascii() or not _WIDE.search(text):
-        return text
-    return text.translate(_FOLD)
+    return text if text.isascii() else _fold_wide(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_wide(text: str) -> str:
+    # the parsers fold one paragraph many times over (each label, each amount): once is enough;
+    # and text with nothing to fold is returned as it is
+    return text.translate(_FOLD) if _WIDE.search(text) else text
+
+
+def new_document() -> None:
+    """Forget the folds of the last document: the cache is for one document's repeats (and a
+    benchmark of look-alike files must not profit from their sameness)."""
+    _fold_wide.cache_clear()
 
 
 # 403.51 | 1,234.56 | 2 345.60 (thin space groups are rare; commas common) | 100
