@@ -32,14 +32,50 @@ def _heading_level(style_name: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _table_rows(table) -> tuple[tuple[str, ...], ...]:
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _val(el, path: str) -> str | None:
+    """The w:val of the element at `path` under `el` ('' when it is there without one)."""
+    got = el.find(path)
+    return None if got is None else got.get(f"{W}val", "")
+
+
+def _table_rows(tbl) -> tuple[tuple[str, ...], ...]:
+    """A w:tbl as rows of cell texts, one for each grid column a cell covers: python-docx's
+    `row.cells` read straight from the XML, with each cell's text read once. A cell merged
+    across columns (gridSpan) repeats; one merged down from above (vMerge continue) repeats
+    the text of the cell that opens the merge; a row with a continuation that has no cell
+    straight above it is left out (python-docx raises there)."""
+    from docx.text.paragraph import Paragraph
+
+    texts: dict = {}
+
+    def text(tc) -> str:
+        got = texts.get(tc)
+        if got is None:
+            got = texts[tc] = "\n".join(Paragraph(p, None).text for p in tc.iterchildren(f"{W}p")).strip()
+        return got
+
     rows = []
-    for row in table.rows:
-        try:
-            cells = row.cells  # merged cells repeated, as a reader of the grid expects
-        except (IndexError, ValueError):
-            continue
-        rows.append(tuple(c.text.strip() for c in cells))
+    above: dict[int, object] = {}  # previous row: grid offset -> the cell opening its content (None: broken)
+    for tr in tbl.iterchildren(f"{W}tr"):
+        offset = int(_val(tr, f"{W}trPr/{W}gridBefore") or 0)
+        here: dict[int, object] = {}
+        row: list[str] | None = []
+        for tc in tr.iterchildren(f"{W}tc"):
+            top = tc
+            if _val(tc, f"{W}tcPr/{W}vMerge") in ("", "continue"):
+                top = above.get(offset)
+            here[offset] = top
+            if top is None:
+                row = None  # python-docx: "no tc element at grid_offset"
+            elif row is not None:
+                row.extend([text(top)] * int(_val(top, f"{W}tcPr/{W}gridSpan") or 1))
+            offset += int(_val(tc, f"{W}tcPr/{W}gridSpan") or 1)
+        above = here
+        if row is not None:
+            rows.append(tuple(row))
     return tuple(rows)
 
 
@@ -55,7 +91,6 @@ def _check_size(path: Path) -> None:
 
 def read_docx(path: Path) -> Document:
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     _check_size(path)
@@ -76,7 +111,7 @@ def read_docx(path: Path) -> Document:
                 if text.strip():
                     lines.append(Line(text, heading=_heading_level(walk_styles[0](child))))
             elif tag == "tbl":
-                rows = _table_rows(Table(child, parent))
+                rows = _table_rows(child)
                 if any(any(c for c in r) for r in rows):
                     lines.append(Line("", table=rows))
             elif tag == "sdt":  # content controls wrap ordinary paragraphs and tables
