@@ -6,9 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from export.schema import TABLES
-from normalize import Records
+
+if TYPE_CHECKING:  # the parent of a run that finds nothing new never imports the parsers
+    from normalize import Records
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,8 +182,8 @@ class CharBoxes:
             return got[k]
         box = None
         if not self.text[k].isspace() and self._get(self._raw, k, *self._refs):
-            l, r, b, t = (v.value for v in self._v)
-            box = (l, b, r, t)
+            left, right, bottom, top = (v.value for v in self._v)
+            box = (left, bottom, right, top)
         got[k] = box
         return box
 

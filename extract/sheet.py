@@ -11,8 +11,8 @@ turned into the text a person sees, by its number format (0.9512 under `0.00%` i
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 import zipfile
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import extract
-import normalize
 from export import FileRow, Result, Store, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
@@ -96,6 +95,8 @@ def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: st
 
 
 def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document, t0: float) -> Result:
+    import normalize  # here, not at the top: a re-run with nothing new never loads the parsers
+
     try:
         recs = normalize.records(doc)
     except Exception as exc:  # a parser bug must not cost the file: keep it, say why
