@@ -2,8 +2,10 @@
 
 A thread looks every 0.2 s at the jixiao process and its children: with psutil when it
 is installed, else from /proc (`/proc/PID/task/*/children`, `VmRSS` in `/proc/PID/status`).
-Workers are the children that run the same command line as jixiao (jixiao.pool forks
-them); other children (LibreOffice for legacy Word files) are counted apart. Workers are
+Workers are the children named `jixiao-worker` (jixiao.pool names them; where process
+names are not set, the children with jixiao's own command line); the process that writes
+a commit (`jixiao-commit`, forked for each commit) is counted apart, as are other children
+(LibreOffice for legacy Word files). Workers are
 replaced every few hundred files, so "per worker" is per process id: the peak of each.
 """
 
@@ -48,11 +50,29 @@ def _proc_cmdline(pid: int) -> bytes | None:
         return None
 
 
+def _proc_comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _kind(name: str, same_command: bool) -> str:
+    if name == "jixiao-worker":
+        return "worker"
+    if name == "jixiao-commit":
+        return "commit"
+    if name.startswith("jixiao-"):
+        return "other"
+    return "worker" if same_command else "other"
+
+
 @dataclass
 class Peaks:
     main: int = 0  # bytes
     workers: dict[int, int] = field(default_factory=dict)  # pid -> peak bytes
     others: int = 0  # peak of the other children together
+    commit: int = 0  # peak of the commit writer
     total: int = 0  # peak of jixiao + all its children at one moment
     samples: int = 0
 
@@ -63,6 +83,7 @@ class Peaks:
             "worker_peak_mb": round(w[-1] / MB, 1) if w else None,
             "worker_median_peak_mb": round(w[len(w) // 2] / MB, 1) if w else None,
             "workers_seen": len(w),
+            "commit_peak_mb": round(self.commit / MB, 1),
             "other_children_peak_mb": round(self.others / MB, 1),
             "total_peak_mb": round(self.total / MB, 1),
             "samples": self.samples,
@@ -103,9 +124,11 @@ class Sampler(threading.Thread):
         p.samples += 1
         p.main = max(p.main, main_rss)
         others = 0
-        for pid, rss, is_worker in kids:
-            if is_worker:
+        for pid, rss, kind in kids:
+            if kind == "worker":
                 p.workers[pid] = max(p.workers.get(pid, 0), rss)
+            elif kind == "commit":
+                p.commit = max(p.commit, rss)
             else:
                 others += rss
         p.others = max(p.others, others)
@@ -118,7 +141,7 @@ class Sampler(threading.Thread):
             kids = []
             for c in me.children(recursive=True):
                 try:
-                    kids.append((c.pid, c.memory_info().rss, c.cmdline() == cmd))
+                    kids.append((c.pid, c.memory_info().rss, _kind(c.name(), c.cmdline() == cmd)))
                 except psutil.Error:
                     pass
             return main_rss, kids
@@ -134,6 +157,6 @@ class Sampler(threading.Thread):
             pid = todo.pop()
             rss = _proc_rss(pid)
             if rss is not None:
-                kids.append((pid, rss, _proc_cmdline(pid) == cmd))
+                kids.append((pid, rss, _kind(_proc_comm(pid), _proc_cmdline(pid) == cmd)))
                 todo += _proc_children(pid)
         return main_rss, kids

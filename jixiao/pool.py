@@ -55,6 +55,7 @@ def _limit_memory(mb: int | None) -> None:
 
 
 def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
+    name_process("jixiao-worker")
     _limit_memory(memory_mb)
     while True:
         try:
@@ -179,3 +180,77 @@ class Pool:
         except BaseException:
             self.close()  # interrupted: no worker may keep running a task
             raise
+
+
+def in_child(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in a forked child process, its result (pickled) or its exception raised
+    here. The parent of a run stays the size it was: what writing a commit allocates
+    (Arrow's memory pool, DuckDB) goes with the child, and workers forked later for
+    recycling start from a parent that does not grow over a long run. The child dies with
+    the parent (a run killed mid-commit leaves the commit to `Store.repair`, as before)."""
+    import pickle
+    import signal
+    import sys
+
+    if not hasattr(os, "fork"):
+        return fn(*args)
+    parent_pid = os.getpid()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(r)
+            name_process("jixiao-commit")
+            _die_with_parent(parent_pid)
+            try:
+                payload = pickle.dumps((True, fn(*args)))
+            except BaseException as exc:  # reported to the parent, which raises it
+                code = 1
+                try:
+                    payload = pickle.dumps((False, exc))
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            with os.fdopen(w, "wb") as fh:
+                fh.write(payload)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        data = fh.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        name = signal.Signals(sig).name if sig else f"exit code {os.WEXITSTATUS(status)}"
+        raise WorkerDied(f"the writing process died ({name})")
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise value
+    return value
+
+
+def name_process(name: str) -> None:
+    """Linux: the name `ps`, `top` and /proc/PID/comm show for this process (at most 15
+    bytes), so that a worker and a commit writer can be told from the run itself."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)

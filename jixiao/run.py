@@ -24,6 +24,7 @@ from export import FileRow, Result, Store, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__, engines
+from jixiao.pool import in_child
 
 log = logging.getLogger("jixiao")
 
@@ -263,7 +264,7 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
         def commit(batch: list[Result]) -> None:
             nonlocal drop
             batch.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
-            write(batch, out, drop)
+            in_child(write, batch, out, drop)  # the parent does not keep what writing allocates
             drop = set()
             done.extend(Result(r.file) for r in batch)  # keep the files rows, let the records go
             batch.clear()

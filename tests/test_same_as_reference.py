@@ -1,0 +1,86 @@
+"""The fast paths give what the libraries they replace give.
+
+extract.lattice stands in for pdfplumber's edges -> intersections -> cells, and
+extract.word._table_rows for python-docx's `row.cells`; each is checked here against the
+library itself on many generated grids, merges included.
+"""
+
+from __future__ import annotations
+
+import random
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pdfplumber import table as T
+from pdfplumber.utils import obj_to_bbox
+
+from extract import lattice
+from extract.word import _table_rows
+
+
+def _ruled_grid(rng: random.Random) -> list[dict]:
+    """A form's ruling lines: full rows and columns, some cut short (merged cells), some a
+    little off the grid (as a PDF writer draws them)."""
+    xs = sorted(rng.sample(range(50, 550, 5), rng.randint(2, 10)))
+    ys = sorted(rng.sample(range(50, 750, 5), rng.randint(2, 25)))
+    edges = []
+    for y in ys:
+        a, b = sorted(rng.sample(xs, 2)) if rng.random() < 0.3 else (xs[0], xs[-1])
+        x0 = a + rng.choice([0, 0, 0.5])
+        edges.append({"x0": x0, "x1": b, "top": y, "bottom": y, "width": b - x0, "height": 0, "orientation": "h"})
+    for x in xs:
+        a, b = sorted(rng.sample(ys, 2)) if rng.random() < 0.3 else (ys[0], ys[-1])
+        bottom = b + rng.choice([0, 0, 1.5])
+        edges.append({"x0": x, "x1": x, "top": a, "bottom": bottom, "width": 0, "height": bottom - a,
+                      "orientation": "v"})
+    return T.merge_edges(edges, 3, 3, 3, 3)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lattice_finds_pdfplumbers_crossings_and_cells(seed):
+    rng = random.Random(seed)
+    for _ in range(60):
+        edges = _ruled_grid(rng)
+        theirs = T.edges_to_intersections(edges, 1, 1)
+        ours = lattice.intersections(edges, 1, 1)
+        assert set(ours) == set(theirs)
+        for point, at in theirs.items():
+            for side in ("v", "h"):
+                assert sorted(map(obj_to_bbox, ours[point][side])) == sorted(map(obj_to_bbox, at[side]))
+        assert lattice.cells(ours) == T.intersections_to_cells(theirs)
+
+
+def _row_cells(table) -> tuple[tuple[str, ...], ...]:
+    """python-docx's reading, as extract.word read tables before."""
+    rows = []
+    for row in table.rows:
+        try:
+            cells = row.cells
+        except (IndexError, ValueError):
+            continue
+        rows.append(tuple(c.text.strip() for c in cells))
+    return tuple(rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_word_table_grid_is_python_docx_row_cells(seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        document = docx.Document()
+        n_rows, n_cols = rng.randint(1, 6), rng.randint(1, 6)
+        table = document.add_table(rows=n_rows, cols=n_cols)
+        for r in range(n_rows):
+            for c in range(n_cols):
+                table.cell(r, c).text = f"第{r}行第{c}列"
+        for _ in range(rng.randint(0, 3)):  # merged blocks: 项目名称 over three columns, 一级指标 down four rows
+            r1, r2 = sorted(rng.sample(range(n_rows), 2)) if n_rows > 1 and rng.random() < 0.5 else (rng.randrange(n_rows),) * 2
+            c1, c2 = sorted(rng.sample(range(n_cols), 2)) if n_cols > 1 and rng.random() < 0.5 else (rng.randrange(n_cols),) * 2
+            try:
+                table.cell(r1, c1).merge(table.cell(r2, c2))
+            except Exception:  # python-docx refuses a merge across an existing one: keep the table as is
+                pass
+        if rng.random() < 0.2:  # a broken file: the first row "continues" a merge from nowhere
+            tc_pr = table._tbl.tr_lst[0].tc_lst[0].get_or_add_tcPr()
+            tc_pr.append(tc_pr.makeelement(qn("w:vMerge"), {}))
+        assert _table_rows(table._tbl) == _row_cells(table)
