@@ -62,27 +62,42 @@ def csv_rows(table: pa.Table):
 
 def write_duckdb_views(root: Path, names: list[str]) -> None:
     """jixiao.duckdb: one view per table over DIR/<table>.parquet, so the database is always
-    in step with the Parquet files. Written aside and renamed into place."""
+    in step with the Parquet files. Written aside and renamed into place; left as it is when
+    it already holds these very views (a view reads the files when queried: a commit adds
+    part files, not views), which the sidecar jixiao.duckdb.views records."""
+    statements = []
+    for name in names:
+        where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
+        statements.append(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
+                          f"hive_partitioning = true, union_by_name = true)")
+    if "reports" in names and "projects" in names:
+        statements += [HISTORY, PROJECT_HISTORY]
+    path = root / "jixiao.duckdb"
+    stamp = root / "jixiao.duckdb.views"
+    said = ";\n".join(statements)
+    try:
+        if path.exists() and stamp.read_text(encoding="utf-8") == said:
+            return
+    except OSError:
+        pass
+
     import duckdb
 
-    path = root / "jixiao.duckdb"
     tmp = root / "jixiao.duckdb.tmp"
     for p in (tmp, root / "jixiao.duckdb.tmp.wal"):
         if p.exists():
             p.unlink()
     con = duckdb.connect(str(tmp))
     try:
-        for name in names:
-            where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
-            con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
-                        f"hive_partitioning = true, union_by_name = true)")
-        if "reports" in names and "projects" in names:
-            con.execute(HISTORY)
-            con.execute(PROJECT_HISTORY)
+        for sql in statements:
+            con.execute(sql)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, path)
+    aside = root / "jixiao.duckdb.views.tmp"
+    aside.write_text(said, encoding="utf-8")
+    os.replace(aside, stamp)
 
 
 # A unit x year panel of the main figures: one department report per unit and year (a

@@ -8,9 +8,14 @@ the global jieba dictionary is never touched.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+import os
+import pickle
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import jieba
 
@@ -25,11 +30,54 @@ NOT_ORG = frozenset({"部门", "全部", "内部", "干部", "局部", "本部",
 
 @lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
+    """jieba's dictionary with ours added. Its prefix table (half a million words) is kept
+    pickled in the user's cache folder: a pickle loads in a third of the time of jieba's own
+    marshal cache (0.5 s against 1.5 s here), and a run pays it before its workers start."""
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    with (files("normalize") / "data" / "domain_dict.txt").open("rb") as fh:
-        tk.load_userdict(fh)
+    domain = (files("normalize") / "data" / "domain_dict.txt").read_bytes()
+    cache = _cache_path(domain)
+    state = _load(cache) if cache else None
+    if state is not None:
+        tk.FREQ, tk.total, tk.user_word_tag_tab = state
+        tk.initialized = True
+        return tk
+    tk.load_userdict(io.BytesIO(domain))
+    if cache:
+        _save(cache, (tk.FREQ, tk.total, tk.user_word_tag_tab))
     return tk
+
+
+def _cache_path(domain: bytes) -> Path | None:
+    """~/.cache/jixiao/jieba-<key>.pickle, the key naming jieba's version and both dictionaries."""
+    try:
+        main = Path(jieba.__file__).parent / "dict.txt"
+        key = hashlib.sha256(f"{jieba.__version__}|{main.stat().st_size}|".encode() + domain).hexdigest()[:16]
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jixiao"
+        return root / f"jieba-{key}.pickle"
+    except (OSError, RuntimeError, AttributeError):
+        return None
+
+
+def _load(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        return None
+    return state if isinstance(state, tuple) and len(state) == 3 and isinstance(state[0], dict) else None
+
+
+def _save(path: Path, state) -> None:
+    """Written aside and renamed into place; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def words(text: str) -> list[str]:

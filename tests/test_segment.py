@@ -35,3 +35,23 @@ def test_user_dictionary_is_closed_after_loading():
         segment.tokenizer()
         gc.collect()
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_the_cached_dictionary_cuts_as_the_built_one(tmp_path, monkeypatch):
+    """The tokenizer's prefix table, pickled in the user's cache folder on the first run, is
+    the one jieba builds: the same words, the same cuts."""
+    from normalize import segment
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    segment.tokenizer.cache_clear()
+    try:
+        built = segment.tokenizer()
+        assert list((tmp_path / "jixiao").glob("jieba-*.pickle"))
+        segment.tokenizer.cache_clear()
+        cached = segment.tokenizer()
+        assert cached is not built and cached.FREQ == built.FREQ and cached.total == built.total
+        title = "红河州第二人民医院国家基本公共卫生服务项目州级补助资金年初预算数"
+        assert list(cached.cut(title)) == list(built.cut(title))
+        assert segment.leading_org(title) == "红河州第二人民医院"
+    finally:
+        segment.tokenizer.cache_clear()
