@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from extract.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractError, TooLarge, UnsupportedFormat
@@ -70,17 +71,30 @@ def read(path: Path, fmt: Format | None = None) -> Document:
     raise UnsupportedFormat(f"{reason}{named}")
 
 
-# The readers and the libraries under them (OCR's models load on a worker's first scan).
-READERS = ("extract.pdf", "extract.lattice", "extract.word", "extract.sheet", "extract.text", "extract.ofd",
-           "pypdfium2", "pdfplumber.table", "docx", "openpyxl", "xlrd")
+# The readers and the libraries under them, by format (OCR's models load on a worker's
+# first scan; a legacy Word file is read as the .docx LibreOffice makes of it).
+READERS: dict[Format, tuple[str, ...]] = {
+    Format.PDF: ("extract.pdf", "extract.lattice", "pypdfium2", "pdfplumber.table"),
+    Format.DOCX: ("extract.word", "docx"),
+    Format.DOC: ("extract.word", "docx"),
+    Format.WPS: ("extract.word", "docx"),
+    Format.RTF: ("extract.word", "docx"),
+    Format.XLSX: ("extract.sheet", "openpyxl"),
+    Format.XLS: ("extract.sheet", "xlrd"),
+    Format.OFD: ("extract.ofd",),
+    Format.TXT: ("extract.text",),
+    Format.MD: ("extract.text",),
+}
 
 
-def preload() -> None:
-    """Import every reader once, before worker processes fork: they share the modules, and
-    no file pays for an import (about 0.7 s a fresh worker) against its time limit."""
+def preload(formats: Iterable[Format] | None = None) -> None:
+    """Import the readers of these formats (all, by default) once, before worker processes
+    fork: they share the modules, and no file pays for an import (up to a second in a fresh
+    worker) against its time limit."""
     import importlib
 
-    for name in READERS:
+    wanted = READERS if formats is None else {f: READERS.get(f, ()) for f in formats}
+    for name in dict.fromkeys(m for mods in wanted.values() for m in mods):
         try:
             importlib.import_module(name)
         except ImportError:  # an optional reader's library is missing: its files say so

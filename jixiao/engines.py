@@ -8,7 +8,7 @@ just as here; the workers need only the installed package.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from jixiao.pool import Pool, TaskTimeout, WorkerDied
@@ -18,20 +18,22 @@ __all__ = ["local", "dask", "warm", "TaskTimeout", "WorkerDied"]
 Stream = Iterator[tuple[Any, bool, Any]]
 
 
-def warm() -> None:
-    """Load what every file needs once, before the workers fork: they share it, and a
-    worker's first file does not pay for it against its time limit."""
+def warm(formats: Iterable[Any] | None = None) -> None:
+    """Load what the files need once, before the workers fork: they share it, and a
+    worker's first file does not pay for it against its time limit. `formats`: the
+    extract.Format values of the files to come (all, by default)."""
     import extract
     from normalize.segment import tokenizer
 
-    extract.preload()
+    extract.preload(formats)
     tokenizer().initialize()
 
 
 def local(fn: Callable[[Any], Any], tasks: Sequence[Any], timeout_of: Callable[[Any], float],
-          workers: int, memory_mb: int | None, max_tasks: int | None) -> Stream:
+          workers: int, memory_mb: int | None, max_tasks: int | None,
+          formats: Iterable[Any] | None = None) -> Stream:
     if tasks:
-        warm()
+        warm(formats)
     with Pool(min(workers, max(1, len(tasks))), memory_mb, max_tasks) as pool:
         yield from pool.run(fn, tasks, timeout_of)
 

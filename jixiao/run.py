@@ -157,7 +157,7 @@ def work(task: tuple) -> list[Result]:
     kind, payload = task
     if kind == "legacy":
         return process_legacy(payload)
-    inp, rid = payload
+    inp, rid, _ = payload  # the format planned; the worker sniffs the bytes it reads again
     return [process(inp, rid)]
 
 
@@ -185,8 +185,8 @@ def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
     kind, payload = task
     if kind == "legacy":
         return [(inp, rid, fmt.value) for inp, rid, fmt in payload]
-    inp, rid = payload
-    return [(inp, rid, "unknown")]
+    inp, rid, fmt = payload
+    return [(inp, rid, fmt.value)]
 
 
 def plan(paths: Iterable[Path], out: Path, scratch: Path,
@@ -235,7 +235,7 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
-            tasks.append(("file", (inp, rid)))
+            tasks.append(("file", (inp, rid, fmt)))
     for i in range(0, len(legacy), LEGACY_BATCH):
         tasks.append(("legacy", legacy[i:i + LEGACY_BATCH]))
     return tasks, rows, skipped, drop
@@ -275,8 +275,9 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
         if scheduler:
             stream = engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)
         else:
+            formats = {Format(fmt) for task in tasks for _, _, fmt in _task_files(task)}
             stream = engines.local(work, tasks, timeout_of, workers or os.cpu_count() or 1,
-                                   limits.memory_mb, limits.max_tasks)
+                                   limits.memory_mb, limits.max_tasks, formats)
         for task, ok, value in stream:
             if ok:
                 batch = value
