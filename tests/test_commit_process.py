@@ -1,0 +1,58 @@
+"""A commit is written by a child process forked for it (jixiao.pool.in_child): its result
+comes back, its failure is raised in the run, and the run's parent keeps nothing of it.
+The DuckDB views are written once and left alone while they stay the same."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from export import write
+from export.schema import TABLES
+from export.writers import write_duckdb_views
+from jixiao.pool import WorkerDied, in_child
+
+
+def _pid_and_value(x: int) -> tuple[int, int]:
+    return os.getpid(), x * 2
+
+
+def _refuse(path: str) -> None:
+    raise PermissionError(f"cannot write {path}")
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+def test_the_child_writes_and_its_result_comes_back():
+    pid, value = in_child(_pid_and_value, 21)
+    assert value == 42 and pid != os.getpid()
+
+
+def test_a_failure_in_the_child_is_raised_in_the_run():
+    with pytest.raises(PermissionError, match="cannot write /data/out"):
+        in_child(_refuse, "/data/out")
+
+
+def test_a_child_that_dies_says_so():
+    with pytest.raises(WorkerDied, match="exit code 3"):
+        in_child(_die)
+
+
+def test_views_are_written_once_and_kept_while_the_same(tmp_path: Path):
+    write([], tmp_path)  # an empty dataset: every table, no rows
+    db = tmp_path / "jixiao.duckdb"
+    first = db.stat().st_mtime_ns
+    write_duckdb_views(tmp_path, list(TABLES))
+    assert db.stat().st_mtime_ns == first  # the same views: the file is left alone
+    db.unlink()
+    write_duckdb_views(tmp_path, list(TABLES))  # gone: written again
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (0,)
+    finally:
+        con.close()
