@@ -184,16 +184,53 @@ class Pool:
 
 def in_child(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)` in a forked child process, its result (pickled) or its exception raised
-    here. The parent of a run stays the size it was: what writing a commit allocates
-    (Arrow's memory pool, DuckDB) goes with the child, and workers forked later for
-    recycling start from a parent that does not grow over a long run. The child dies with
-    the parent (a run killed mid-commit leaves the commit to `Store.repair`, as before)."""
+    here: `forked(fn, *args).result()`."""
+    return forked(fn, *args).result()
+
+
+class Forked:
+    """A call running in a forked child: `result()` waits for it, returns what it returned
+    or raises what it raised. A child that dies without a word is a WorkerDied."""
+
+    def __init__(self, pid: int | None, read_fd: int | None, value: Any = None, ok: bool = True) -> None:
+        self.pid, self.read_fd = pid, read_fd
+        self._done = pid is None
+        self._ok, self._value = ok, value
+
+    def result(self) -> Any:
+        if not self._done:
+            import pickle
+            import signal
+
+            with os.fdopen(self.read_fd, "rb") as fh:
+                data = fh.read()
+            _, status = os.waitpid(self.pid, 0)
+            self._done = True
+            if not data:
+                sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+                name = signal.Signals(sig).name if sig else f"exit code {os.WEXITSTATUS(status)}"
+                self._ok, self._value = False, WorkerDied(f"the writing process died ({name})")
+            else:
+                self._ok, self._value = pickle.loads(data)
+        if not self._ok:
+            raise self._value
+        return self._value
+
+
+def forked(fn: Callable[..., Any], *args: Any) -> Forked:
+    """Start `fn(*args)` in a forked child (named jixiao-commit) and return at once. The run
+    writes each commit so: what writing allocates (Arrow's memory pool, DuckDB) goes with
+    the child, so workers forked later for recycling start from a parent that does not grow
+    over a long run; and the workers go on reading while it writes. The child dies with the
+    parent (a run killed mid-commit leaves the commit to `Store.repair`, as before)."""
     import pickle
-    import signal
     import sys
 
     if not hasattr(os, "fork"):
-        return fn(*args)
+        try:
+            return Forked(None, None, fn(*args))
+        except Exception as exc:
+            return Forked(None, None, exc, ok=False)
     parent_pid = os.getpid()
     r, w = os.pipe()
     pid = os.fork()
@@ -218,17 +255,7 @@ def in_child(fn: Callable[..., Any], *args: Any) -> Any:
         finally:
             os._exit(code)
     os.close(w)
-    with os.fdopen(r, "rb") as fh:
-        data = fh.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-        name = signal.Signals(sig).name if sig else f"exit code {os.WEXITSTATUS(status)}"
-        raise WorkerDied(f"the writing process died ({name})")
-    ok, value = pickle.loads(data)
-    if not ok:
-        raise value
-    return value
+    return Forked(pid, r)
 
 
 def name_process(name: str) -> None:
