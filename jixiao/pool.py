@@ -224,7 +224,6 @@ def forked(fn: Callable[..., Any], *args: Any) -> Forked:
     over a long run; and the workers go on reading while it writes. The child dies with the
     parent (a run killed mid-commit leaves the commit to `Store.repair`, as before)."""
     import pickle
-    import sys
 
     if not hasattr(os, "fork"):
         try:
@@ -250,9 +249,9 @@ def forked(fn: Callable[..., Any], *args: Any) -> Forked:
                     payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
             with os.fdopen(w, "wb") as fh:
                 fh.write(payload)
-            sys.stdout.flush()
-            sys.stderr.flush()
         finally:
+            # _exit: no handler of the parent's runs here, and what the parent had buffered
+            # for stdout when it forked is not written a second time
             os._exit(code)
     os.close(w)
     return Forked(pid, r)
