@@ -219,10 +219,10 @@ class Forked:
 
 def forked(fn: Callable[..., Any], *args: Any) -> Forked:
     """Start `fn(*args)` in a forked child (named jixiao-commit) and return at once. The run
-    writes each commit so: what writing allocates (Arrow's memory pool, DuckDB) goes with
-    the child, so workers forked later for recycling start from a parent that does not grow
-    over a long run; and the workers go on reading while it writes. The child dies with the
-    parent (a run killed mid-commit leaves the commit to `Store.repair`, as before)."""
+    writes each commit so (and waits for it): what writing allocates (Arrow's memory pool,
+    DuckDB) goes with the child, so workers forked later for recycling start from a parent
+    that does not grow over a long run. The child dies with the parent (a run killed
+    mid-commit leaves the commit to `Store.repair`, as before)."""
     import pickle
 
     if not hasattr(os, "fork"):

@@ -24,7 +24,7 @@ from export import FileRow, Result, Store, file_versions, write
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__, engines
-from jixiao.pool import Forked, forked
+from jixiao.pool import in_child
 
 log = logging.getLogger("jixiao")
 
@@ -254,14 +254,6 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
     out = Path(out)
     scratch = Path(tempfile.mkdtemp(prefix="jixiao-run-"))
     Store(out).repair()  # a run killed inside its last commit: finish it first
-    writing: list[Forked] = []  # the commit being written, if any
-
-    def settle() -> None:
-        """Wait for the commit being written; its failure is the run's."""
-        while writing:
-            writing[0].result()
-            writing.pop(0)
-
     try:
         tasks, pending, skipped, drop = plan(paths, out, scratch, reprocess)
         if on_plan:
@@ -272,10 +264,8 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
         def commit(batch: list[Result]) -> None:
             nonlocal drop
             batch.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
-            settle()  # one commit at a time, in order
-            # written by a child forked now (it has the batch as it is): the parent keeps
-            # nothing of what writing allocates, and the workers go on reading meanwhile
-            writing.append(forked(write, batch, out, drop))
+            # written by a child forked for it: the parent keeps nothing of what writing allocates
+            in_child(write, batch, out, drop)
             drop = set()
             done.extend(Result(r.file) for r in batch)  # keep the files rows, let the records go
             batch.clear()
@@ -307,12 +297,6 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
                 commit(pending)
         if pending or drop or not (out / "current").exists():
             commit(pending)
-        settle()
         return Summary(done, skipped, time.perf_counter() - t0)
     finally:
-        for w in writing:  # a run stopped by an error still lets its last commit finish
-            try:
-                w.result()
-            except Exception:  # the error that stopped the run is the one to report
-                pass
         shutil.rmtree(scratch, ignore_errors=True)
