@@ -1,10 +1,12 @@
-"""PDF, through pdfplumber, with OCR for the pages that need it.
+"""PDF, through pypdfium2, with pdfplumber and OCR for the pages that need them.
 
-Per page: tables where the page has ruling lines (pdfplumber's lattice finder), the
-remaining characters as text lines, both in reading order by their top edge; then the
-shared layout rules of extract.positioned. A page without a usable text layer (a scan,
-an image-only page, (cid:N) or private-use garbage from a broken font) is read by OCR
-(extract.ocr). A file longer than MAX_PAGES is cut there and kept as partial.
+Per page: tables where the page has ruling lines (pdfplumber's lattice algorithm on
+pdfium's paths and characters, extract.lattice), the remaining characters as text
+lines, both in reading order by their top edge; then the shared layout rules of
+extract.positioned. pdfplumber reads a page whose fonts pdfium cannot decode; a page
+without a usable text layer (a scan, an image-only page, (cid:N) or private-use garbage
+from a broken font) is read by OCR (extract.ocr). A file longer than MAX_PAGES is cut
+there and kept as partial.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import regex
 
+from normalize import patterns as P
 from normalize.segment import words
 
 YEARS = regex.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?|第[一二三四五六七八九十\d]+[批期]")
@@ -26,7 +27,6 @@ PUNCT = regex.compile(r"[\s\p{P}\p{S}]+")
 # generic words that carry no identity: "X项目" and "X经费" are the same project
 GENERIC = frozenset({"项目", "经费", "资金", "费", "专项", "专项资金", "工作", "年度", "费用", "补助", "补助资金",
                      "的", "和", "及", "与"})
-SPACE = regex.compile(r"\s+")
 PARTY = regex.compile(r"^中共|^中国共产党")  # 中共X县委 and X县委 are one unit
 SEAL = regex.compile(r"[(（](?:盖章|公章)[)）]")  # “(盖章)” after a name on a form
 PLACE_END = ("省", "市", "州", "县", "区", "旗", "盟")
@@ -35,7 +35,7 @@ PLACE_END = ("省", "市", "州", "县", "区", "旗", "盟")
 def fold(name: str) -> str:
     s = unicodedata.normalize("NFKC", name or "")
     s = s.replace("（", "(").replace("）", ")")
-    return SPACE.sub("", s)
+    return P.SPACES.sub("", s)
 
 
 def _unit_form(name: str) -> str:

@@ -36,6 +36,9 @@ def new_document() -> None:
     _fold_wide.cache_clear()
 
 
+# any run of spaces, tabs or line breaks: "全年预算\n数" squashed is "全年预算数"
+SPACES = regex.compile(r"\s+")
+
 # 403.51 | 1,234.56 | 2 345.60 (thin space groups are rare; commas common) | 100
 NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
 

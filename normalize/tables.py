@@ -25,7 +25,6 @@ from normalize.model import Fact, Indicator, Where
 Rows = Sequence[Sequence[str]]
 
 
-SPACES = regex.compile(r"\s+")
 # a header's note in brackets: 全年预算数(A), 执行率(B/A)
 HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
 
@@ -33,7 +32,7 @@ HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
 @lru_cache(maxsize=8192)
 def squash(cell: str) -> str:
     """A cell's words without spaces or line breaks: '全年预算\n数(A)' -> '全年预算数(A)'."""
-    return SPACES.sub("", P.fold(cell or ""))
+    return P.SPACES.sub("", P.fold(cell or ""))
 
 
 @lru_cache(maxsize=8192)
