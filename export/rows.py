@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING
 
 from export.schema import TABLES
@@ -46,8 +47,13 @@ def _plain(v):
     return v
 
 
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _dict(obj) -> dict:
-    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+    return {n: _plain(getattr(obj, n)) for n in _names(type(obj))}
 
 
 def rows(results: list[Result]) -> dict[str, list[dict]]:
@@ -66,9 +72,12 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
     return out
 
 
+CENTS = Decimal("0.01")
+
+
 def money_text(v: Decimal, places: int) -> str:
     """A Decimal as plain text: money with its cents (4035100.00), rates as stated (98.36, 100)."""
     if places == 2:
-        return f"{v.quantize(Decimal('0.01')):f}"
+        return f"{v.quantize(CENTS):f}"
     n = v.normalize()
     return f"{n:f}"

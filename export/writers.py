@@ -35,29 +35,24 @@ def safe_text(s: str) -> str:
     return "'" + s if s.startswith(FORMULA_START) else s
 
 
-def _csv_value(v, typ: pa.DataType):
-    if v is None:
-        return ""
+def _csv_cells(values: list, typ: pa.DataType) -> list:
+    """One column's values as CSV cells (a column at a time: the type is looked at once)."""
     if pa.types.is_decimal(typ):
-        return money_text(v, typ.scale)
+        return ["" if v is None else money_text(v, typ.scale) for v in values]
     if pa.types.is_string(typ):
-        return safe_text(str(v))
+        return ["" if v is None else safe_text(v) for v in values]
     if pa.types.is_boolean(typ):
-        return "true" if v else "false"
-    if pa.types.is_timestamp(typ):
-        return v.isoformat()
-    if pa.types.is_date(typ):
-        return v.isoformat()
-    return v
+        return ["" if v is None else ("true" if v else "false") for v in values]
+    if pa.types.is_timestamp(typ) or pa.types.is_date(typ):
+        return ["" if v is None else v.isoformat() for v in values]
+    return ["" if v is None else v for v in values]
 
 
 def csv_rows(table: pa.Table):
     """The rows of a table as CSV cells: Decimals as plain text, text formula-safe."""
-    names = table.schema.names
     types = [f.type for f in table.schema]
     for batch in table.to_batches(max_chunksize=10_000):
-        for row in batch.to_pylist():
-            yield [_csv_value(row[n], t) for n, t in zip(names, types)]
+        yield from zip(*(_csv_cells(col.to_pylist(), t) for col, t in zip(batch.columns, types)))
 
 
 def write_duckdb_views(root: Path, names: list[str]) -> None:
