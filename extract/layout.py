@@ -36,6 +36,8 @@ NUMBERED = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,
 # Sentence punctuation inside a paragraph: a line with none of it is a title or a
 # "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
 SENTENCE_PUNCT = regex.compile(r"[，,、。；;]")
+# "…综述：根据年初设": a colon with words after it
+COLON_THEN_TEXT = regex.compile(r"[:：]\s*\S")
 
 # Page furniture: "— 1 —", "- 12 -", "第 3 页", "第3页 共9页", "3 / 9", a bare page number.
 PAGE_NUMBER = regex.compile(
@@ -83,7 +85,7 @@ def continues(prev: Line, nxt: Line) -> bool:
     if SENTENCE_PUNCT.search(body):
         return True
     # a numbered item that runs on after a colon ("(8) X项目绩效自评综述：根据年初设") is a sentence
-    return body != a and bool(NUMBERED.match(a)) and bool(regex.search(r"[:：]\s*\S", body))
+    return body != a and bool(NUMBERED.match(a)) and bool(COLON_THEN_TEXT.search(body))
 
 
 def join_broken(lines: Iterable[Line]) -> list[Line]:

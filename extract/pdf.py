@@ -12,6 +12,7 @@ there and kept as partial.
 from __future__ import annotations
 
 import bisect
+import functools
 from pathlib import Path
 
 import regex
@@ -162,10 +163,27 @@ def _edges(paths: list, height: float) -> list[dict]:
     return edges
 
 
+@functools.cache
+def _char_box_fn():
+    """pdfium's FPDFText_GetCharBox called with plain addresses: pypdfium2's binding checks
+    and converts its four pointer arguments on every call, which costs more than the call
+    (a page asks for a few hundred boxes). None where the address cannot be had."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
+        proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4)
+        return proto(address) if address else None
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 class CharBoxes:
     """The box (left, bottom, right, top) of a character of the text page, by its index in
     the page's text; None for a space or a character pdfium has no box for. Read on demand
-    (one pdfium call each, a few microseconds) and kept."""
+    (one pdfium call each, a microsecond or two) and kept."""
 
     def __init__(self, tp, text: str) -> None:
         import ctypes
@@ -174,9 +192,16 @@ class CharBoxes:
 
         self.text = text
         self._got: dict[int, tuple[float, float, float, float] | None] = {}
-        self._v = tuple(ctypes.c_double() for _ in range(4))  # left, right, bottom, top
-        self._refs = tuple(ctypes.byref(v) for v in self._v)
-        self._get, self._raw = pdfium_c.FPDFText_GetCharBox, tp.raw
+        self._v = v = (ctypes.c_double * 4)()  # left, right, bottom, top
+        fast = _char_box_fn()
+        if fast is not None:
+            base, size = ctypes.addressof(v), ctypes.sizeof(ctypes.c_double)
+            self._get, self._raw = fast, ctypes.cast(tp.raw, ctypes.c_void_p).value
+            self._refs = tuple(base + i * size for i in range(4))
+        else:
+            self._get, self._raw = pdfium_c.FPDFText_GetCharBox, tp.raw
+            self._refs = tuple(ctypes.cast(ctypes.addressof(v) + i * ctypes.sizeof(ctypes.c_double),
+                                           ctypes.POINTER(ctypes.c_double)) for i in range(4))
 
     def __call__(self, k: int) -> tuple[float, float, float, float] | None:
         got = self._got
@@ -184,8 +209,8 @@ class CharBoxes:
             return got[k]
         box = None
         if not self.text[k].isspace() and self._get(self._raw, k, *self._refs):
-            left, right, bottom, top = (v.value for v in self._v)
-            box = (left, bottom, right, top)
+            v = self._v
+            box = (v[0], v[2], v[1], v[3])
         got[k] = box
         return box
 
@@ -251,7 +276,11 @@ def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) ->
                 put(ck, k, text[k])
     # pdfium puts a space where glyphs stand apart (CJK next to Latin or digits); in a
     # cell those are no words' gaps: "≥120 盏" is "≥120盏"
-    return {c: CJK_GAP.sub("", "".join(p).strip()) for c, p in parts.items()}
+    return {c: _no_cjk_gap("".join(p).strip()) for c, p in parts.items()}
+
+
+def _no_cjk_gap(s: str) -> str:
+    return CJK_GAP.sub("", s) if " " in s or "\t" in s else s
 
 
 def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> list[tuple[tuple, tuple]]:
@@ -273,13 +302,41 @@ def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> l
     for group in T.cells_to_tables(cells):
         xs = sorted({c[0] for c in group})
         rows = []
-        for top in sorted({c[1] for c in group}):
-            by_x = {c[0]: c for c in group if c[1] == top}
+        by_top: dict[float, dict[float, tuple]] = {}
+        for c in group:
+            by_top.setdefault(c[1], {})[c[0]] = c
+        for top in sorted(by_top):
+            by_x = by_top[top]
             rows.append(tuple(texts.get(by_x[x], "") if x in by_x else "" for x in xs))
         bbox = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group),
                 max(c[3] for c in group))
         if any(any(r) for r in rows):
             out.append((bbox, tuple(rows)))
+    return out
+
+
+def _sampled(line: str) -> list[int]:
+    """Where in `line` to look at character boxes: every character that is not a space, or,
+    past 8 of them, the first, the last and 5 evenly between (by rank among them)."""
+    runs: list[tuple[int, int]] = []  # (offset, length) of each run with no space in it
+    at = 0
+    for word in line.split():
+        at = line.index(word, at)
+        runs.append((at, len(word)))
+        at += len(word)
+    n = sum(length for _, length in runs)
+    if n <= 8:
+        return [k for start, length in runs for k in range(start, start + length)]
+    step = n / 6
+    ranks = sorted({0, n - 1, *(int(i * step) for i in range(1, 6))})
+    out, before = [], 0  # `before`: characters in the runs passed
+    it = iter(runs)
+    start, length = next(it)
+    for r in ranks:
+        while r >= before + length:
+            before += length
+            start, length = next(it)
+        out.append(start + r - before)
     return out
 
 
@@ -316,10 +373,7 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
             continue
         # a few characters' boxes say where the line is and how large its type: the
         # first and last (its ends) and some between (its height)
-        solid = [k for k, ch in enumerate(line) if not ch.isspace()]
-        if len(solid) > 8:
-            step = len(solid) / 6
-            solid = sorted({solid[0], solid[-1], *(solid[int(i * step)] for i in range(1, 6))})
+        solid = _sampled(line)
         if tables:
             # its ends first: a line inside a table is skipped without the rest
             first = next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None)
@@ -331,7 +385,7 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
                     start += len(line)
                     continue  # text of a table cell: it is in the table
         boxes = [b for b in map(box, (start + k for k in solid)) if _solid(b)]
-        clean = BLANKS.sub(" ", line).strip()
+        clean = (BLANKS.sub(" ", line) if "  " in line or "\t" in line else line).strip()
         if clean and boxes:
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)

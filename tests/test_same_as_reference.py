@@ -2,7 +2,9 @@
 
 extract.lattice stands in for pdfplumber's edges -> intersections -> cells, and
 extract.word._table_rows for python-docx's `row.cells`; each is checked here against the
-library itself on many generated grids, merges included.
+library itself on many generated grids, merges included. extract.pdf._sampled picks the
+characters that place a line by runs of words; it is checked against a pick made one
+character at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pdfplumber import table as T
 from pdfplumber.utils import obj_to_bbox
 
 from extract import lattice
+from extract.pdf import _sampled
 from extract.word import _table_rows
 
 
@@ -84,3 +87,25 @@ def test_word_table_grid_is_python_docx_row_cells(seed):
             tc_pr = table._tbl.tr_lst[0].tc_lst[0].get_or_add_tcPr()
             tc_pr.append(tc_pr.makeelement(qn("w:vMerge"), {}))
         assert _table_rows(table._tbl) == _row_cells(table)
+
+
+def _sampled_by_character(line: str) -> list[int]:
+    """Which characters' boxes place a line, looked at one character at a time."""
+    solid = [k for k, ch in enumerate(line) if not ch.isspace()]
+    if len(solid) > 8:
+        step = len(solid) / 6
+        solid = sorted({solid[0], solid[-1], *(solid[int(i * step)] for i in range(1, 6))})
+    return solid
+
+
+@pytest.mark.parametrize("line", ["", "   ", "一、部门基本情况", "  2022年度 预算  177.62 万元 ", "(8)\u3000项目\t名称：X"])
+def test_sampled_characters_of_a_line(line):
+    assert _sampled(line) == _sampled_by_character(line)
+
+
+def test_sampled_characters_of_random_lines():
+    rng = random.Random(7)
+    alphabet = "ab 中文\u3000\t1２ x\x1c\u00a0"
+    for _ in range(20_000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert _sampled(line) == _sampled_by_character(line), line
