@@ -116,5 +116,7 @@ def parse_score(text: str) -> Decimal | None:
 
 def table_unit(text: str) -> Unit | None:
     """The money unit a caption or header states: '单位：万元' -> WAN; None when none is stated."""
+    if "元" not in text:  # every unit ends in 元 (and folding makes none)
+        return None
     m = P.TABLE_UNIT.search(P.fold(text))
     return Unit(m.group("unit")) if m else None

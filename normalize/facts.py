@@ -126,7 +126,7 @@ def _value(field: str, kind: str, window: str, offset: int):
         if value is None or value > Decimal(1000):
             return None
         return value, window[m.start():m.end()], offset + m.start(), offset + m.end()
-    folded = regex.sub(r"\s+", "", folded)  # "自评为优 秀": a line wrap inside the word
+    folded = P.SPACES.sub("", folded)  # "自评为优 秀": a line wrap inside the word
     m = P.GRADE.search(folded)
     if m is None or m.start() > 4:
         return None

@@ -45,12 +45,26 @@ class Item:
     page: int | None
 
 
+# "关于XX项目" / "对XX项目…": the name starts after
+LEAD_ABOUT = regex.compile(r"^(?:关于|对)")
+LEAD_GUANYU = regex.compile(r"^关于")
+# what is left before a name when its title's year is cut out: "年度", "的", "关于"
+LEAD_FILLER = regex.compile(r"^(?:度|的|关于)")
+DIGIT = regex.compile(r"\d")
+# the stated outputs and effects: "主要产出和效果：…"
+SUMMARY = regex.compile(r"(?:主要产出和效果|产出和效果|项目效益|实施效果)\s*[:：]\s*(?P<s>.+)")
+# a subtitle in brackets at a title's end: "…自评报告（林业专项行动经费项目）"
+SUBTITLE = regex.compile(r"[(（—\-]+\s*(?P<n>[^()（）]{4,40}?)\s*[)）]?$")
+# the year in a title: "…补助资金2023年度绩效自评报告"
+TITLE_YEAR = regex.compile(r"\s*((?:19|20)\d{2})\s*年度?")
+
+
 def project_name(head: str) -> str | None:
     """'(一门式)全覆盖网络建设租赁费项目绩效自评综述' -> '(一门式)全覆盖网络建设租赁费项目'."""
     name = head.strip(" “”\"")
     for _ in range(2):
         name = NAME_TAIL.sub("", name).strip()
-    name = regex.sub(r"^(?:关于|对)", "", name).strip()
+    name = LEAD_ABOUT.sub("", name).strip()
     if len(name) < 4 or len(name) > 60:
         return None
     if not PROJECT_END.search(name) or NOT_PROJECT.search(name) or SENTENCE_WORDS.search(name):
@@ -75,7 +89,7 @@ def item(text: str, page: int | None, start: int) -> Item | None:
         name = project_name(head)
         if name is not None:
             return Item(name, start, start + len(text), text, page)
-        if end is None or end.group(0) not in ",，" or regex.search(r"\d", head):
+        if end is None or end.group(0) not in ",，" or DIGIT.search(head):
             return None
         cut = end.end()
     return None
@@ -83,7 +97,7 @@ def item(text: str, page: int | None, start: int) -> Item | None:
 
 def summary(text: str) -> str | None:
     """The stated outputs and effects: the words after 主要产出和效果."""
-    m = regex.search(r"(?:主要产出和效果|产出和效果|项目效益|实施效果)\s*[:：]\s*(?P<s>.+)", text)
+    m = SUMMARY.search(text)
     return m.group("s").strip() if m else None
 
 
@@ -94,17 +108,17 @@ def title_project(title_text: str | None, unit: str | None) -> str | None:
         return None
     t = P.fold(title_text).strip()
     # a subtitle in brackets names the project: "…自评报告（林业专项行动经费项目）"
-    m = regex.search(r"[(（—\-]+\s*(?P<n>[^()（）]{4,40}?)\s*[)）]?$", t)
+    m = SUBTITLE.search(t)
     if m and PROJECT_END.search(m.group("n").strip()):
         return m.group("n").strip()
-    t = regex.sub(r"^关于", "", t)
+    t = LEAD_GUANYU.sub("", t)
     if unit and t.startswith(unit):
         t = t[len(unit):]
-    t = regex.sub(r"^关于", "", t)
+    t = LEAD_GUANYU.sub("", t)
     # the name stands before the year ("…补助资金2023年度绩效自评报告") or after it
-    before, _, after = regex.sub(r"\s*((?:19|20)\d{2})\s*年度?", "\x00", t, count=1).partition("\x00")
+    before, _, after = TITLE_YEAR.sub("\x00", t, count=1).partition("\x00")
     for cand in ((before, after) if after or before != t else (t,)):
-        c = regex.sub(r"^(?:度|的|关于)", "", cand).strip()
+        c = LEAD_FILLER.sub("", cand).strip()
         for _ in range(3):
             c = NAME_TAIL.sub("", c).strip()
         c = c[:-2] if c.endswith("项目支出") else c

@@ -13,11 +13,29 @@ import io
 import logging
 import os
 import pickle
+import sys
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import jieba
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: its _compat module imports that (a fifth of a
+    second, and a deprecation warning) only to open jieba's own data files, which it opens
+    by path when pkg_resources is not there."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # its import raises ImportError
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 ORG_WORDS = ("办事处", "委员会", "人民政府", "政府", "人民医院", "医院", "中心", "指挥部", "管理局", "局", "委",
              "办公室", "办", "院", "站", "所", "学校", "中学", "小学", "幼儿园", "学院", "大学", "厅", "处", "队",

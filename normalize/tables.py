@@ -143,10 +143,15 @@ class TableFacts:
     total_score: object | None = None
 
 
-def _row_where(page: int | None, base: int, text: str, r: int) -> Where:
+def _row_spans(page: int | None, base: int, text: str, rows: int) -> list[Where]:
+    """Where each of a table's first `rows` rows stands in the page text: one `|` line a row."""
     lines = text.split("\n")
-    start = base + sum(len(x) + 1 for x in lines[:r])
-    return Where(page, start, start + len(lines[r]) if r < len(lines) else start)
+    out, start = [], base
+    for r in range(rows):
+        out.append(Where(page, start, start + len(lines[r]) if r < len(lines) else start))
+        if r < len(lines):
+            start += len(lines[r]) + 1
+    return out
 
 
 def _flat(cell: str | None) -> str:
@@ -172,9 +177,10 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
     part_score = None
     total_score = None
     funds: Funds | None = st.funds
+    spans = _row_spans(page, base, text, len(rows))
     for r, row in enumerate(rows):
         cells = [squash(c) for c in row]
-        where = _row_where(page, base, text, r)
+        where = spans[r]
         # a unit stated anywhere in a header cell applies from here on
         for c in row:
             u = table_unit(c)
