@@ -11,6 +11,7 @@ grow a long run.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -56,6 +57,9 @@ def _limit_memory(mb: int | None) -> None:
 
 def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
     name_process("jixiao-worker")
+    # what the worker inherits (the tokenizer's half a million words, the libraries) lives as
+    # long as it does: the collector need not walk it, nor touch (and so copy) its pages
+    gc.freeze()
     _limit_memory(memory_mb)
     while True:
         try:
