@@ -21,6 +21,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     schema = arrow_schema(table)
+    try:
+        # Arrow's own conversion (in C++, several times faster) where every amount fits its
+        # column's scale as it is: it takes Decimals and ints, and refuses what would lose a digit
+        return pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    # else each amount rounded to its column's places first
     cols = {}
     for f in schema:
         values = [r.get(f.name) for r in rows]

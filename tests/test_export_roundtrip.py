@@ -239,3 +239,14 @@ def test_any_decimal_round_trips(tmp_path_factory, money, rate):
     c = read_csv(out / "reports.csv")[0]
     assert D(c["budget_adjusted"]) == money and D(c["execution_rate"]) == rate
     assert c["budget_adjusted"] == f"{money:.2f}"
+
+
+def test_an_amount_finer_than_its_column_is_rounded_to_it(tmp_path):
+    # a rate computed to more places than decimal(9,4) holds, a sum in yuan with a stray
+    # third place: each rounded half-even to its column, the other rows as they are
+    out = tmp_path / "out"
+    rep = Report(budget_adjusted=D("4035100.005"), execution_rate=D("98.36125"), self_score=D("91.8"))
+    export.write([Result(file_row("e" * 64, "x.pdf"), Records(rep)), seed_like()], out)
+    got = {r["report_id"]: r for r in pq.read_table(out / "reports.parquet").to_pylist()}
+    assert (got["e" * 64]["budget_adjusted"], got["e" * 64]["execution_rate"]) == (D("4035100.00"), D("98.3612"))
+    assert got["a" * 64]["expenditure"] == D("99999999999999.99")
