@@ -139,14 +139,14 @@ def _edges(paths: list, height: float) -> list[dict]:
     one line, a box (a cell drawn as a rectangle) four."""
     import ctypes
 
-    import pypdfium2.raw as pdfium_c
-
+    bounds = _c("FPDFPageObj_GetBounds", ctypes.c_int, *(ctypes.c_void_p,) * 5)
+    v = (ctypes.c_float * 4)()  # left, bottom, right, top
+    refs = _addresses(v)
     edges = []
-    lb, bb, rb, tb = (ctypes.c_float() for _ in range(4))
     for obj in paths:
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, lb, bb, rb, tb):
+        if not bounds(obj, *refs):
             continue
-        x0, x1, top, bottom = lb.value, rb.value, height - tb.value, height - bb.value
+        x0, x1, top, bottom = v[0], v[2], height - v[3], height - v[1]
         w, h = x1 - x0, bottom - top
         if h <= 2 and w > 2:
             y = (top + bottom) / 2
@@ -164,20 +164,30 @@ def _edges(paths: list, height: float) -> list[dict]:
 
 
 @functools.cache
-def _char_box_fn():
-    """pdfium's FPDFText_GetCharBox called with plain addresses: pypdfium2's binding checks
-    and converts its four pointer arguments on every call, which costs more than the call
-    (a page asks for a few hundred boxes). None where the address cannot be had."""
+def _c(name: str, restype, *argtypes):
+    """pdfium's function `name`, called with plain addresses (ints). pypdfium2's binding
+    checks and converts every pointer argument on every call, which costs more than the
+    call itself where a page makes hundreds of them (a box per character, a type per object)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    try:
-        address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
-        proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4)
-        return proto(address) if address else None
-    except (TypeError, ValueError, AttributeError):
-        return None
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
+
+
+def _address(handle) -> int | None:
+    """The address a pypdfium2 handle points at."""
+    import ctypes
+
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+def _addresses(array) -> tuple[int, ...]:
+    """The address of each element of a ctypes array (where pdfium writes its results)."""
+    import ctypes
+
+    size = ctypes.sizeof(array._type_)
+    return tuple(ctypes.addressof(array) + i * size for i in range(len(array)))
 
 
 class CharBoxes:
@@ -188,20 +198,12 @@ class CharBoxes:
     def __init__(self, tp, text: str) -> None:
         import ctypes
 
-        import pypdfium2.raw as pdfium_c
-
         self.text = text
         self._got: dict[int, tuple[float, float, float, float] | None] = {}
         self._v = v = (ctypes.c_double * 4)()  # left, right, bottom, top
-        fast = _char_box_fn()
-        if fast is not None:
-            base, size = ctypes.addressof(v), ctypes.sizeof(ctypes.c_double)
-            self._get, self._raw = fast, ctypes.cast(tp.raw, ctypes.c_void_p).value
-            self._refs = tuple(base + i * size for i in range(4))
-        else:
-            self._get, self._raw = pdfium_c.FPDFText_GetCharBox, tp.raw
-            self._refs = tuple(ctypes.cast(ctypes.addressof(v) + i * ctypes.sizeof(ctypes.c_double),
-                                           ctypes.POINTER(ctypes.c_double)) for i in range(4))
+        self._refs = _addresses(v)
+        self._get = _c("FPDFText_GetCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4)
+        self._raw = _address(tp.raw)
 
     def __call__(self, k: int) -> tuple[float, float, float, float] | None:
         got = self._got
@@ -318,13 +320,20 @@ def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> l
 def _sampled(line: str) -> list[int]:
     """Where in `line` to look at character boxes: every character that is not a space, or,
     past 8 of them, the first, the last and 5 evenly between (by rank among them)."""
+    words = line.split()
+    if len(words) == 1:  # most lines of CJK text: the characters are a range
+        start, n = line.index(words[0]), len(words[0])
+        if n <= 8:
+            return list(range(start, start + n))
+        step = n / 6
+        return sorted({start, start + n - 1, *(start + int(i * step) for i in range(1, 6))})
     runs: list[tuple[int, int]] = []  # (offset, length) of each run with no space in it
-    at = 0
-    for word in line.split():
+    at = n = 0
+    for word in words:
         at = line.index(word, at)
         runs.append((at, len(word)))
         at += len(word)
-    n = sum(length for _, length in runs)
+        n += len(word)
     if n <= 8:
         return [k for start, length in runs for k in range(start, start + length)]
     step = n / 6
@@ -343,14 +352,18 @@ def _sampled(line: str) -> list[int]:
 def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
     path objects (ruling lines) and whether the page holds an image."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
-    paths: list = []
+    paths: list[int] = []
     images = 0
     # through the raw API: a wrapper object per page object costs more than the work
-    get, kind_of, raw = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, page.raw
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw)):
+    get = _c("FPDFPage_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    kind_of = _c("FPDFPageObj_GetType", ctypes.c_int, ctypes.c_void_p)
+    raw = _address(page.raw)
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get(raw, k)
         kind = kind_of(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
