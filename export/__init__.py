@@ -2,6 +2,7 @@
 
     from export import write, Result, FileRow
     write(results, Path("out"))    # appends to the dataset in out/, atomically per table
+    write_rows(rows(results), out) # the same, from results already made rows
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from export.rows import FileRow, Result, rows
 from export.schema import TABLES, arrow_schema, columns
 from export.writers import to_arrow
 
-__all__ = ["write", "known_files", "file_versions", "Result", "FileRow", "TABLES", "arrow_schema", "columns", "Store"]
+__all__ = ["write", "write_rows", "rows", "known_files", "file_versions", "Result", "FileRow", "TABLES", "arrow_schema", "columns", "Store"]
 
 
 def known_files(out: Path) -> set[tuple[str, str]]:
@@ -33,10 +34,14 @@ def file_versions(out: Path) -> dict[tuple[str, str], str]:
 def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dict[str, int]:
     """Add `results` to the dataset at `out` as one commit (less the rows of the report ids
     in `drop`, being redone); return the row count of each table after it."""
+    return write_rows(rows(results), out, drop)
+
+
+def write_rows(new: dict[str, list[dict]], out: Path, drop: set[str] | None = None) -> dict[str, int]:
+    """`write`, from results already made rows (export.rows): table -> row dicts."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    new = rows(results)
-    tables = {name: to_arrow(name, new[name]) for name in TABLES}
+    tables = {name: to_arrow(name, new.get(name, [])) for name in TABLES}
     store = Store(out)
     store.commit(tables, drop)
     return {name: store.count(name) for name in TABLES}
