@@ -5,6 +5,8 @@ The DuckDB views are written once and left alone while they stay the same."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -56,3 +58,21 @@ def test_views_are_written_once_and_kept_while_the_same(tmp_path: Path):
         assert con.execute("SELECT count(*) FROM reports").fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_a_commit_child_writes_without_importing_pandas(tmp_path):
+    # pyarrow imports pandas on its first array only to ask whether it is one; the commit's
+    # child refuses the import and writes all the same (a fresh interpreter: pytest has pandas)
+    code = (
+        "import sys\n"
+        "from jixiao.run import Sealed, write_sealed\n"
+        "from export import FileRow\n"
+        "row = FileRow('a' * 64, 'in/x.pdf', 'x.pdf', 'pdf', 10, 1, False, 'failed', 'encrypted PDF', 0.1, '0')\n"
+        f"write_sealed([Sealed(row)], __import__('pathlib').Path({str(tmp_path / 'out')!r}), set())\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    assert duckdb.connect(str(tmp_path / "out" / "jixiao.duckdb"), read_only=True).execute(
+        "select status, error from files").fetchall() == [("failed", "encrypted PDF")]
