@@ -362,13 +362,13 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     # through the raw API: a wrapper object per page object costs more than the work
     get = _c("FPDFPage_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
     kind_of = _c("FPDFPageObj_GetType", ctypes.c_int, ctypes.c_void_p)
-    raw = _address(page.raw)
+    raw, PATH, IMAGE = _address(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get(raw, k)
         kind = kind_of(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+        if kind == PATH:
             paths.append(obj)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        elif kind == IMAGE:
             images += 1
     tp = page.get_textpage()
     text = tp.get_text_range()

@@ -80,6 +80,8 @@ def parse_money(text: str, default_unit: Unit | None = None) -> Decimal | None:
 
 def find_money(text: str) -> Iterator[Money]:
     """Every amount with a money unit in `text`, in order."""
+    if "元" not in text:  # every money unit ends in 元 (and folding makes none)
+        return
     folded = P.fold(text)
     hits: list[Money] = []
     for pattern in (P.MONEY, P.CN_MONEY):

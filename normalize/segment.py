@@ -8,6 +8,7 @@ the global jieba dictionary is never touched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import logging
@@ -78,11 +79,16 @@ def _cache_path(domain: bytes) -> Path | None:
 
 
 def _load(path: Path):
+    collecting = gc.isenabled()
+    gc.disable()  # half a million new objects, none garbage: the collector would walk them in vain
     try:
         with open(path, "rb") as fh:
             state = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return state if isinstance(state, tuple) and len(state) == 3 and isinstance(state[0], dict) else None
 
 
