@@ -74,7 +74,8 @@ def read(path: Path, fmt: Format | None = None) -> Document:
 # The readers and the libraries under them, by format (OCR's models load on a worker's
 # first scan; a legacy Word file is read as the .docx LibreOffice makes of it).
 READERS: dict[Format, tuple[str, ...]] = {
-    Format.PDF: ("extract.pdf", "extract.lattice", "pypdfium2", "pdfplumber.table"),
+    # pdfplumber only for a page whose fonts pdfium cannot decode: imported there, when needed
+    Format.PDF: ("extract.pdf", "extract.lattice", "pypdfium2"),
     Format.DOCX: ("extract.word", "docx"),
     Format.DOC: ("extract.word", "docx"),
     Format.WPS: ("extract.word", "docx"),

@@ -1,17 +1,20 @@
-"""Ruled-table geometry: ruling lines -> crossing points -> cells.
+"""Ruled-table geometry: ruling lines -> merged edges -> crossing points -> cells -> tables.
 
-The same results as pdfplumber's lattice chain (`edges_to_intersections`,
-`intersections_to_cells` in pdfplumber.table), point for point and cell for cell, but
-without its quadratic inner work: pdfplumber re-sorts every horizontal line for each
-vertical one, and compares the edges of two points by building two sets of boxes (and
-evaluating typing annotations) for each of the ~10^5 pairs a form page asks about. Here
-each point's edges are made into sets once, and the points straight below and to the
-right of a point are looked up by column and row. Edge merging and grouping cells into
-tables stay pdfplumber's own (`merge_edges`, `cells_to_tables`): they are cheap.
+pdfplumber's lattice chain (pdfplumber.table: `merge_edges`, `edges_to_intersections`,
+`intersections_to_cells`, `cells_to_tables`), edge for edge, point for point and cell for
+cell, kept here so that reading a PDF never imports pdfplumber (a fifth of a second before
+the workers start) unless a page needs its font decoding. Crossings and cells without
+pdfplumber's quadratic inner work: it re-sorts every horizontal line for each vertical one,
+and compares the edges of two points by building two sets of boxes (and evaluating typing
+annotations) for each of the ~10^5 pairs a form page asks about. Here each point's edges
+are made into sets once, and the points straight below and to the right of a point are
+looked up by column and row. Merging and grouping are pdfplumber's own steps, written out.
+tests/test_same_as_reference.py holds each step to pdfplumber's on generated grids.
 """
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
 
@@ -19,6 +22,70 @@ Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 
 _box = itemgetter("x0", "top", "x1", "bottom")
+
+
+def _cluster(values: list[float], tolerance: float) -> dict[float, int]:
+    """value -> the number of its cluster: sorted values, a new cluster where the gap to the
+    previous value passes `tolerance` (pdfplumber's make_cluster_dict)."""
+    xs = sorted(set(values))
+    out: dict[float, int] = {}
+    group = 0
+    for i, x in enumerate(xs):
+        if i and (tolerance == 0 or x > xs[i - 1] + tolerance):
+            group += 1
+        out[x] = group
+    return out
+
+
+def _snap(edges: list[dict], attr: str, tolerance: float) -> list[dict]:
+    """Edges whose `attr` lie within `tolerance` of each other moved to their mean, cluster
+    by cluster (pdfplumber's snap_objects): a vertical edge along x, a horizontal along y."""
+    moved = ("x0", "x1") if attr == "x0" else ("top", "bottom")
+    clusters = _cluster([e[attr] for e in edges], tolerance)
+    ordered = sorted(((e, clusters[e[attr]]) for e in edges), key=itemgetter(1))
+    out: list[dict] = []
+    for _, group in itertools.groupby(ordered, key=itemgetter(1)):
+        members = [e for e, _ in group]
+        mean = sum(e[attr] for e in members) / len(members)
+        for e in members:
+            shift = mean - e[attr]
+            out.append({**e, moved[0]: e[moved[0]] + shift, moved[1]: e[moved[1]] + shift})
+    return out
+
+
+def _join(edges: list[dict], orientation: str, tolerance: float) -> list[dict]:
+    """Edges along one line that touch or overlap (within `tolerance`) made one
+    (pdfplumber's join_edge_group)."""
+    lo, hi, size = ("x0", "x1", "width") if orientation == "h" else ("top", "bottom", "height")
+    ordered = sorted(edges, key=itemgetter(lo))
+    joined = [ordered[0]]
+    for e in ordered[1:]:
+        last = joined[-1]
+        if e[lo] <= last[hi] + tolerance:
+            if e[hi] > last[hi]:
+                grown = e[hi] - last[hi]
+                joined[-1] = {**last, hi: e[hi],
+                              size: (e[hi] - last[lo]) if orientation == "h" else last[size] + grown}
+        else:
+            joined.append(e)
+    return joined
+
+
+def merge_edges(edges: list[dict], snap_x: float = 3, snap_y: float = 3, join_x: float = 3,
+                join_y: float = 3) -> list[dict]:
+    """Ruling lines drawn a little apart snapped together, and the pieces of one line joined
+    (pdfplumber's merge_edges, which its table finder runs with 3 for every tolerance)."""
+    if snap_x > 0 or snap_y > 0:
+        edges = (_snap([e for e in edges if e["orientation"] == "v"], "x0", snap_x)
+                 + _snap([e for e in edges if e["orientation"] == "h"], "top", snap_y))
+
+    def line_of(e: dict) -> tuple[str, float]:
+        return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
+
+    out: list[dict] = []
+    for (orientation, _), group in itertools.groupby(sorted(edges, key=line_of), key=line_of):
+        out += _join(list(group), orientation, join_x if orientation == "h" else join_y)
+    return out
 
 
 def intersections(edges: list[dict], x_tolerance: float = 1, y_tolerance: float = 1) -> dict[Point, dict]:
@@ -89,3 +156,33 @@ def cells(points: dict[Point, dict]) -> list[Box]:
         if found:
             out.append(found)
     return out
+
+
+def tables(cells: list[Box]) -> list[list[Box]]:
+    """Cells grouped into tables: a cell that shares a corner with a table's cells belongs
+    to it; tables top to bottom, then left to right; a lone cell is no table (pdfplumber's
+    cells_to_tables)."""
+
+    def corners(c: Box) -> tuple[Point, Point, Point, Point]:
+        x0, top, x1, bottom = c
+        return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+
+    remaining = list(cells)
+    current_corners: set[Point] = set()
+    current: list[Box] = []
+    out: list[list[Box]] = []
+    while remaining:
+        before = len(current)
+        for cell in list(remaining):
+            cc = corners(cell)
+            if not current or any(c in current_corners for c in cc):
+                current_corners |= set(cc)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == before:
+            out.append(list(current))
+            current_corners.clear()
+            current.clear()
+    if current:
+        out.append(list(current))
+    return [t for t in sorted(out, key=lambda t: min((c[1], c[0]) for c in t)) if len(t) > 1]

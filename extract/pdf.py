@@ -288,20 +288,18 @@ def _no_cjk_gap(s: str) -> str:
 def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> list[tuple[tuple, tuple]]:
     """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
     tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
-    from pdfplumber import table as T
-
     from extract import lattice
 
     edges = [e for e in _edges(paths, height) if max(e["width"], e["height"]) >= 3]
     if len(edges) < 4:
         return []
-    edges = T.merge_edges(edges, 3, 3, 3, 3)
+    edges = lattice.merge_edges(edges, 3, 3, 3, 3)
     cells = lattice.cells(lattice.intersections(edges, 1, 1))
     if not cells:
         return []
     texts = _cell_texts(cells, text, boxes, height)
     out = []
-    for group in T.cells_to_tables(cells):
+    for group in lattice.tables(cells):
         xs = sorted({c[0] for c in group})
         rows = []
         by_top: dict[float, dict[float, tuple]] = {}
@@ -415,8 +413,9 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
 
 
 def read_pdf(path: Path) -> Document:
-    """pdfium reads the text of every page (fast); pdfplumber the pages with ruling lines
-    (its table finder) and the pages whose fonts pdfium cannot decode; OCR what is left."""
+    """pdfium reads the text of every page (fast), and the tables of the pages with ruling
+    lines (extract.lattice); pdfplumber the pages whose ruling lines made no table there
+    (its own table finder) and the pages whose fonts pdfium cannot decode; OCR what is left."""
     doc = _open_pdfium(path)
     warnings: list[str] = []
     try:

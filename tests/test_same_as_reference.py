@@ -1,6 +1,6 @@
 """The fast paths give what the libraries they replace give.
 
-extract.lattice stands in for pdfplumber's edges -> intersections -> cells, and
+extract.lattice stands in for pdfplumber's merged edges -> intersections -> cells -> tables, and
 extract.word._table_rows for python-docx's `row.cells`; each is checked here against the
 library itself on many generated grids, merges included. extract.pdf._sampled picks the
 characters that place a line by runs of words; it is checked against a pick made one
@@ -38,6 +38,47 @@ def _ruled_grid(rng: random.Random) -> list[dict]:
         edges.append({"x0": x, "x1": x, "top": a, "bottom": bottom, "width": 0, "height": bottom - a,
                       "orientation": "v"})
     return T.merge_edges(edges, 3, 3, 3, 3)
+
+
+def _raw_lines(rng: random.Random) -> list[dict]:
+    """Ruling lines as a PDF writer leaves them, before merging: each row and column drawn
+    in pieces that overlap, touch or stop short, some twice, a little off one another."""
+    xs = sorted(rng.sample(range(50, 550, 5), rng.randint(2, 9)))
+    ys = sorted(rng.sample(range(50, 750, 5), rng.randint(2, 20)))
+    edges = []
+
+    def pieces(a: float, b: float) -> list[tuple[float, float]]:
+        cuts = sorted(rng.uniform(a, b) for _ in range(rng.randint(0, 3)))
+        ends = [a, *cuts, b]
+        return [(p + rng.choice([0, 0, -2, 1.5]), q + rng.choice([0, 0, 2.5, -1])) for p, q in zip(ends, ends[1:])]
+
+    for y in ys:
+        for _ in range(rng.choice([1, 1, 2])):
+            for p, q in pieces(xs[0], xs[-1]):
+                if q > p:
+                    yy = y + rng.choice([0, 0, 0.25, -2.5, 3.5])
+                    edges.append({"x0": p, "x1": q, "top": yy, "bottom": yy, "width": q - p, "height": 0,
+                                  "orientation": "h"})
+    for x in xs:
+        for _ in range(rng.choice([1, 1, 2])):
+            for p, q in pieces(ys[0], ys[-1]):
+                if q > p:
+                    xx = x + rng.choice([0, 0, 0.5, 2.9, -3.1])
+                    edges.append({"x0": xx, "x1": xx, "top": p, "bottom": q, "width": 0, "height": q - p,
+                                  "orientation": "v"})
+    rng.shuffle(edges)
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lattice_merges_and_groups_as_pdfplumber(seed):
+    rng = random.Random(seed)
+    for _ in range(80):
+        edges = _raw_lines(rng)
+        merged = lattice.merge_edges(edges, 3, 3, 3, 3)
+        assert merged == T.merge_edges(edges, 3, 3, 3, 3)
+        cells = lattice.cells(lattice.intersections(merged, 1, 1))
+        assert lattice.tables(cells) == T.cells_to_tables(cells)
 
 
 @pytest.mark.parametrize("seed", range(4))
