@@ -360,13 +360,13 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     # through the raw API: a wrapper object per page object costs more than the work
     get = _c("FPDFPage_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
     kind_of = _c("FPDFPageObj_GetType", ctypes.c_int, ctypes.c_void_p)
-    raw, PATH, IMAGE = _address(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+    raw, path_kind, image_kind = _address(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get(raw, k)
         kind = kind_of(obj)
-        if kind == PATH:
+        if kind == path_kind:
             paths.append(obj)
-        elif kind == IMAGE:
+        elif kind == image_kind:
             images += 1
     tp = page.get_textpage()
     text = tp.get_text_range()

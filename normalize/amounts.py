@@ -33,6 +33,15 @@ class Unit(str, Enum):
         ]
 
 
+# The last character of every unit's name (元): a text without one states no money, and
+# folding full-width characters makes none.
+UNIT_ENDS = frozenset(u.value[-1] for u in Unit)
+
+
+def _may_state_money(text: str) -> bool:
+    return any(ch in text for ch in UNIT_ENDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """An amount of money as found: value in yuan, the raw text, its span in the text searched."""
@@ -80,7 +89,7 @@ def parse_money(text: str, default_unit: Unit | None = None) -> Decimal | None:
 
 def find_money(text: str) -> Iterator[Money]:
     """Every amount with a money unit in `text`, in order."""
-    if "元" not in text:  # every money unit ends in 元 (and folding makes none)
+    if not _may_state_money(text):
         return
     folded = P.fold(text)
     hits: list[Money] = []
@@ -118,7 +127,7 @@ def parse_score(text: str) -> Decimal | None:
 
 def table_unit(text: str) -> Unit | None:
     """The money unit a caption or header states: '单位：万元' -> WAN; None when none is stated."""
-    if "元" not in text:  # every unit ends in 元 (and folding makes none)
+    if not _may_state_money(text):
         return None
     m = P.TABLE_UNIT.search(P.fold(text))
     return Unit(m.group("unit")) if m else None

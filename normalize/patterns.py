@@ -25,10 +25,9 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_wide(text: str) -> str:
-    # the parsers fold one paragraph many times over (each label, each amount): once is enough;
-    # and text with nothing to fold is returned as it is
-    # one replace per distinct wide character: str.translate looks up every character of a
-    # page in a dict, four times slower on Chinese text
+    # the parsers fold one paragraph many times over (each label, each amount): once is
+    # enough. One replace per distinct wide character (none: the text as it is); str.translate
+    # looks up every character of a page in a dict, four times slower on Chinese text
     for ch in set(_WIDE.findall(text)):
         text = text.replace(ch, _FOLD[ch])
     return text
