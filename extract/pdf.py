@@ -206,15 +206,18 @@ class CharBoxes:
         self._raw = _address(tp.raw)
 
     def __call__(self, k: int) -> tuple[float, float, float, float] | None:
-        got = self._got
-        if k in got:
-            return got[k]
+        box = self._got.get(k, _UNREAD)
+        if box is not _UNREAD:
+            return box
         box = None
         if not self.text[k].isspace() and self._get(self._raw, k, *self._refs):
             v = self._v
             box = (v[0], v[2], v[1], v[3])
-        got[k] = box
+        self._got[k] = box
         return box
+
+
+_UNREAD = object()  # a character whose box is not read yet (None: read, and it has none)
 
 
 def _solid(b: tuple | None) -> bool:
@@ -241,12 +244,14 @@ def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) ->
             for iy in range(bisect.bisect_left(ys, c[1]), bisect.bisect_left(ys, c[3])):
                 slot[(ix, iy)] = c
 
+    right = bisect.bisect_right
+
     def cell_of(k: int) -> tuple | None:
         b = box(k)
         if b is None:
             return None
         cx, cy = (b[0] + b[2]) / 2, height - (b[1] + b[3]) / 2
-        c = slot.get((bisect.bisect_right(xs, cx) - 1, bisect.bisect_right(ys, cy) - 1))
+        c = slot.get((right(xs, cx) - 1, right(ys, cy) - 1))
         if c is None or not (c[0] + 0.5 <= cx <= c[2] - 0.5 and c[1] + 0.5 <= cy <= c[3] - 0.5):
             return None
         return c
@@ -267,7 +272,7 @@ def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) ->
     for run in SOLID.finditer(text):
         first, end = run.start(), run.end() - 1
         c = cell_of(first)
-        if c is not None and (end == first or cell_of(end) == c):
+        if c is not None and (end == first or cell_of(end) is c):  # a cell is one tuple in `slot`
             put(c, first, run.group())
             continue
         if c is None and end > first and cell_of(end) is None:
@@ -347,6 +352,18 @@ def _sampled(line: str) -> list[int]:
     return out
 
 
+def _ends(line: str, stripped: str, start: int, box: CharBoxes) -> tuple:
+    """The boxes of a line's first and last sampled characters (_sampled) with a box: its
+    first and last characters that are no space, unless one has no box."""
+    k = start + line.index(stripped[0])
+    first, last = box(k), box(k + len(stripped) - 1)
+    if _solid(first) and _solid(last):
+        return first, last  # _sampled always holds both: they are its first and its last
+    solid = _sampled(line)
+    return (next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None),
+            next((b for b in map(box, (start + k for k in reversed(solid))) if _solid(b)), None))
+
+
 def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
     path objects (ruling lines) and whether the page holds an image."""
@@ -382,20 +399,19 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
         if line in ("\r\n", "\n", "\r"):
             start += len(line)
             continue
-        # a few characters' boxes say where the line is and how large its type: the
-        # first and last (its ends) and some between (its height)
-        solid = _sampled(line)
-        if tables:
+        stripped = line.strip()
+        if tables and stripped:
             # its ends first: a line inside a table is skipped without the rest
-            first = next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None)
-            last = next((b for b in map(box, (start + k for k in reversed(solid))) if _solid(b)), None)
-            if first is not None and line.strip():
+            first, last = _ends(line, stripped, start, box)
+            if first is not None:
                 cx = (first[0] + last[2]) / 2
                 cy = height - (first[1] + first[3]) / 2
                 if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b, _ in tables):
                     start += len(line)
                     continue  # text of a table cell: it is in the table
-        boxes = [b for b in map(box, (start + k for k in solid)) if _solid(b)]
+        # a few characters' boxes say where the line is and how large its type: the
+        # first and last (its ends) and some between (its height)
+        boxes = [b for b in map(box, (start + k for k in _sampled(line))) if _solid(b)]
         clean = (BLANKS.sub(" ", line) if "  " in line or "\t" in line else line).strip()
         if clean and boxes:
             left = min(b[0] for b in boxes)
