@@ -140,6 +140,8 @@ def cells(points: dict[Point, dict]) -> list[Box]:
         # points after pt in sorted order: same x and larger y; same y and larger x
         below = col[bisect_right(col, pt):]
         right = rw[bisect_right(rw, pt):]
+        if not below or not right:
+            continue  # the last of its column or row: no cell has it as its top left
         found = None
         for b in below:
             if not joined_v(pt, b):
@@ -173,12 +175,16 @@ def tables(cells: list[Box]) -> list[list[Box]]:
     out: list[list[Box]] = []
     while remaining:
         before = len(current)
-        for cell in list(remaining):
-            cc = corners(cell)
-            if not current or any(c in current_corners for c in cc):
-                current_corners |= set(cc)
+        left: list[Box] = []  # a pass's remaining cells, in their order (pdfplumber removes
+        for cell in remaining:  # each taken cell from its list: quadratic on a form page)
+            a, b, c, d = cc = corners(cell)
+            if (not current or a in current_corners or b in current_corners or c in current_corners
+                    or d in current_corners):
+                current_corners.update(cc)
                 current.append(cell)
-                remaining.remove(cell)
+            else:
+                left.append(cell)
+        remaining = left
         if len(current) == before:
             out.append(list(current))
             current_corners.clear()
