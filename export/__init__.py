@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from export.dataset import Store
 from export.rows import FileRow, Result, rows
@@ -37,11 +39,38 @@ def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dic
     return write_rows(rows(results), out, drop)
 
 
-def write_rows(new: dict[str, list[dict]], out: Path, drop: set[str] | None = None) -> dict[str, int]:
-    """`write`, from results already made rows (export.rows): table -> row dicts."""
+def write_rows(new: dict[str, list[dict]], out: Path, drop: set[str] | None = None,
+               beside: Callable[..., Any] | None = None) -> dict[str, int]:
+    """`write`, from results already made rows (export.rows): table -> row dicts.
+
+    `beside(fn, *args)` starts `fn(*args)` in another process and returns a handle whose
+    `result()` waits for it (jixiao.pool.forked): given one, that process writes about half
+    the rows (whole tables) while this one writes the rest. The version becomes current
+    only when both are done."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = {name: to_arrow(name, new.get(name, [])) for name in TABLES}
     store = Store(out)
-    store.commit(tables, drop)
+    draft = store.begin(drop)
+    there, here = _halves(new) if beside is not None else ([], list(TABLES))
+    job = beside(_write_tables, store, draft, new, there) if there else None
+    _write_tables(store, draft, new, here)
+    if job is not None:
+        job.result()
+    store.finish(draft)
     return {name: store.count(name) for name in TABLES}
+
+
+def _write_tables(store: Store, draft, new: dict[str, list[dict]], names: list[str]) -> None:
+    for name in names:
+        store.write_table(draft, name, to_arrow(name, new.get(name, [])))
+
+
+def _halves(new: dict[str, list[dict]]) -> tuple[list[str], list[str]]:
+    """The tables in two groups of about equal work (rows times columns), largest first."""
+    groups: tuple[list[str], list[str]] = ([], [])
+    load = [0, 0]
+    for name in sorted(TABLES, key=lambda t: -len(new.get(t, ())) * len(columns(t))):
+        side = 0 if load[0] <= load[1] else 1
+        groups[side].append(name)
+        load[side] += len(new.get(name, ())) * len(columns(name))
+    return groups

@@ -25,6 +25,7 @@ import csv
 import os
 import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -49,6 +50,17 @@ def _read(part: Path) -> pa.Table:
     """One part file as written (pq.read_table would treat it as a dataset, and load
     pyarrow.dataset and pandas with it: half a second a run)."""
     return pq.ParquetFile(part).read()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A version being written, not yet current: its folder and number, the version it
+    follows, and the report ids whose old rows it leaves out."""
+
+    vdir: Path
+    n: int
+    cur: Path | None
+    drop: frozenset[str]
 
 
 class Store:
@@ -121,25 +133,38 @@ class Store:
 
     def commit(self, new: dict[str, pa.Table], drop: set[str] | None = None) -> Path:
         """A new version: the current one, less the rows of the `drop` report ids, plus `new`."""
-        drop = drop or set()
+        draft = self.begin(drop)
+        for name in TABLES:
+            self.write_table(draft, name, new.get(name))
+        return self.finish(draft)
+
+    # A commit in three steps (`commit` runs them in turn): `begin` a version, `write_table`
+    # each table into it (the tables are independent: several processes may write them),
+    # `finish` it (the swap that makes it current, then links and views).
+    def begin(self, drop: set[str] | None = None) -> Draft:
         self.recover()
         self.versions.mkdir(parents=True, exist_ok=True)
         cur = self.current()
         n = max((_version_no(v) for v in self.versions.iterdir()), default=0) + 1
         vdir = self.versions / f"v{n:06d}"
         vdir.mkdir()
-        for name in TABLES:
-            fresh = new.get(name)
-            changed = self._parquet(name, cur, vdir, n, fresh, drop)
-            self._csv(name, cur, vdir, fresh, changed)
-        self._swap(vdir)
+        return Draft(vdir, n, cur, frozenset(drop or ()))
+
+    def write_table(self, draft: Draft, name: str, fresh: pa.Table | None) -> None:
+        """One table of the version: its Parquet parts and its CSV."""
+        changed = self._parquet(name, draft.cur, draft.vdir, draft.n, fresh, draft.drop)
+        self._csv(name, draft.cur, draft.vdir, fresh, changed)
+
+    def finish(self, draft: Draft) -> Path:
+        """Make the version current (one rename), then the links, the views, the clearing."""
+        self._swap(draft.vdir)
         self._links()
         write_duckdb_views(self.root, list(TABLES))
-        self._collect(keep={n, _version_no(cur) if cur else -1})
-        return vdir
+        self._collect(keep={draft.n, _version_no(draft.cur) if draft.cur else -1})
+        return draft.vdir
 
     def _parquet(self, name: str, cur: Path | None, vdir: Path, n: int, fresh: pa.Table | None,
-                 drop: set[str]) -> bool:
+                 drop: frozenset[str]) -> bool:
         """Parts of the new version; True when old rows were dropped (the CSV must be rebuilt)."""
         target = vdir / f"{name}.parquet"
         target.mkdir()
@@ -184,7 +209,8 @@ class Store:
         old = cur / f"{name}.csv" if cur is not None else None
         if rebuild or old is None or not old.exists():
             whole = self._read_parts(vdir / f"{name}.parquet", name)
-            with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write("\ufeff")  # the BOM Excel wants, once (utf-8-sig's encoder costs a Python call a row)
                 w = csv.writer(fh)
                 w.writerow(arrow_schema(name).names)
                 w.writerows(csv_rows(whole))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING
@@ -70,14 +69,3 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
                             ("amounts", rec.amounts), ("findings", rec.findings), ("problems", rec.problems)):
             out[name].extend({"report_id": rid, **_dict(x), "fiscal_year": year} for x in items)
     return out
-
-
-CENTS = Decimal("0.01")
-
-
-def money_text(v: Decimal, places: int) -> str:
-    """A Decimal as plain text: money with its cents (4035100.00), rates as stated (98.36, 100)."""
-    if places == 2:
-        return f"{v.quantize(CENTS):f}"
-    n = v.normalize()
-    return f"{n:f}"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from export.rows import money_text
 from export.schema import TABLES, arrow_schema
 
 # A text cell starting with one of these is a formula to Excel and WPS.
@@ -38,28 +37,39 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.table(cols, schema=schema)
 
 
-def safe_text(s: str) -> str:
-    return "'" + s if s.startswith(FORMULA_START) else s
+# Trailing zeros of a rate or measure's fraction, and its point when nothing is left of it
+# ("98.3600" -> "98.36", "100.0000" -> "100"); money keeps its cents ("4035100.00")
+FRACTION_ZEROS = r"(\.[0-9]*[1-9])0+$|\.0+$"
+FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 
 
-def _csv_cells(values: list, typ: pa.DataType) -> list:
-    """One column's values as CSV cells (a column at a time: the type is looked at once)."""
+def _csv_cells(column: pa.ChunkedArray, typ: pa.DataType) -> list:
+    """One column's values as CSV cells, formatted by Arrow where it can (None: an empty
+    cell), without a Python call per value: money with its cents, a rate or measure as
+    stated (trailing zeros off), text that would start a formula behind a quote."""
+    import pyarrow.compute as pc
+
     if pa.types.is_decimal(typ):
-        return ["" if v is None else money_text(v, typ.scale) for v in values]
+        text = pc.cast(column, pa.string())  # at the column's scale: 4035100.00, 98.3600
+        if typ.scale != 2:
+            text = pc.replace_substring_regex(text, FRACTION_ZEROS, r"\1")
+        return text.to_pylist()
     if pa.types.is_string(typ):
-        return ["" if v is None else safe_text(v) for v in values]
-    if pa.types.is_boolean(typ):
-        return ["" if v is None else ("true" if v else "false") for v in values]
-    if pa.types.is_timestamp(typ) or pa.types.is_date(typ):
-        return ["" if v is None else v.isoformat() for v in values]
-    return ["" if v is None else v for v in values]
+        return pc.if_else(pc.match_substring_regex(column, FORMULA),
+                          pc.binary_join_element_wise("'", column, ""), column).to_pylist()
+    if pa.types.is_boolean(typ) or pa.types.is_date(typ) or pa.types.is_integer(typ):
+        return pc.cast(column, pa.string()).to_pylist()  # true/false, 2022-03-01, 42
+    values = column.to_pylist()
+    if pa.types.is_timestamp(typ):
+        return [None if v is None else v.isoformat() for v in values]
+    return values
 
 
 def csv_rows(table: pa.Table):
     """The rows of a table as CSV cells: Decimals as plain text, text formula-safe."""
     types = [f.type for f in table.schema]
     for batch in table.to_batches(max_chunksize=10_000):
-        yield from zip(*(_csv_cells(col.to_pylist(), t) for col, t in zip(batch.columns, types)))
+        yield from zip(*(_csv_cells(col, t) for col, t in zip(batch.columns, types)))
 
 
 def write_duckdb_views(root: Path, names: list[str]) -> None:

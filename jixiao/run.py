@@ -26,7 +26,7 @@ from export import FileRow, Result, Store, file_versions, rows, write_rows
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__, engines
-from jixiao.pool import in_child
+from jixiao.pool import forked, in_child
 
 log = logging.getLogger("jixiao")
 
@@ -180,7 +180,7 @@ def write_sealed(batch: list[Sealed], out: Path, drop: set[str]) -> None:
         part = pickle.loads(s.rows) if s.rows is not None else rows([Result(s.file)])
         for table, got in part.items():
             merged.setdefault(table, []).extend(got)
-    write_rows(merged, out, drop)
+    write_rows(merged, out, drop, beside=forked)  # half the tables in a second process
 
 
 class _NoPandas:

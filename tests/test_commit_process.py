@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
-from export import write
+from export import rows, write
 from export.schema import TABLES
 from export.writers import write_duckdb_views
-from jixiao.pool import WorkerDied, in_child
+from jixiao.pool import WorkerDied, forked, in_child
 
 
 def _pid_and_value(x: int) -> tuple[int, int]:
@@ -76,3 +77,47 @@ def test_a_commit_child_writes_without_importing_pandas(tmp_path):
     assert done.stdout.strip() == "False"
     assert duckdb.connect(str(tmp_path / "out" / "jixiao.duckdb"), read_only=True).execute(
         "select status, error from files").fetchall() == [("failed", "encrypted PDF")]
+
+
+def _sample_rows() -> dict[str, list[dict]]:
+    """The table rows of the sample PDFs (text layer), read for real."""
+    from jixiao.run import Input, process
+
+    here = Path(__file__).parent.parent / "samples"
+    return rows([process(Input(p, str(p))) for p in sorted(here.glob("*.pdf")) if "scan" not in p.name])
+
+
+def test_tables_split_between_two_processes_make_the_same_dataset(tmp_path: Path):
+    # a run's commit writes about half the tables in a second forked process (write_rows'
+    # `beside`): the version it makes is the one a single process makes, byte for byte
+    from export import write_rows
+
+    new = _sample_rows()
+    assert sum(len(v) for v in new.values()) > 100
+    write_rows(new, tmp_path / "one", set())
+    write_rows(new, tmp_path / "two", set(), beside=forked)
+    for name in TABLES:
+        one, two = tmp_path / "one" / f"{name}.csv", tmp_path / "two" / f"{name}.csv"
+        assert one.read_bytes() == two.read_bytes(), name
+        a = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / f"{name}.parquet").rglob("*.parquet"))
+        b = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / f"{name}.parquet").rglob("*.parquet"))
+        assert a == b, name
+        for part in a:
+            assert pq.read_table(tmp_path / "one" / part).equals(pq.read_table(tmp_path / "two" / part)), part
+
+
+def _fail_beside(fn, *args):
+    return forked(_refuse, "the amounts table")
+
+
+def test_a_commit_whose_second_process_fails_leaves_the_dataset_as_it_was(tmp_path: Path):
+    from export import write_rows
+
+    new = _sample_rows()
+    write([], tmp_path)
+    before = os.readlink(tmp_path / "current")
+    with pytest.raises(PermissionError, match="the amounts table"):
+        write_rows(new, tmp_path, set(), beside=_fail_beside)
+    assert os.readlink(tmp_path / "current") == before
+    assert duckdb.connect(str(tmp_path / "jixiao.duckdb"), read_only=True).execute(
+        "select count(*) from amounts").fetchone() == (0,)

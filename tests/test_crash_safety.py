@@ -209,15 +209,16 @@ at, point = int(sys.argv[1]), sys.argv[2]
 n = [0]
 def die():
     os.killpg(os.getpgid(0), signal.SIGKILL)
-# commits are written by a forked child (jixiao.pool.in_child): count them in a file
+# commits are written by a forked child (jixiao.pool.in_child): count them, where each
+# begins its version, in a file
 counter = sys.argv[sys.argv.index("--out") + 1] + ".commits"
-commit = dataset.Store.commit
+begin = dataset.Store.begin
 def counted(self, *a, **k):
     n[0] = (int(open(counter).read()) if os.path.exists(counter) else 0) + 1
     with open(counter, "w") as fh:
         fh.write(str(n[0]))
-    return commit(self, *a, **k)
-dataset.Store.commit = counted
+    return begin(self, *a, **k)
+dataset.Store.begin = counted
 def hook(owner, name, before):
     orig = getattr(owner, name)
     def hooked(*a, **k):
