@@ -139,9 +139,9 @@ def _edges(paths: list, height: float) -> list[dict]:
     one line, a box (a cell drawn as a rectangle) four."""
     import ctypes
 
-    bounds = _c("FPDFPageObj_GetBounds", ctypes.c_int, *(ctypes.c_void_p,) * 5)
+    bounds = _c("FPDFPageObj_GetBounds", ctypes.c_int)
     v = (ctypes.c_float * 4)()  # left, bottom, right, top
-    refs = _addresses(v)
+    refs = _pointers(v)
     edges = []
     for obj in paths:
         if not bounds(obj, *refs):
@@ -164,30 +164,42 @@ def _edges(paths: list, height: float) -> list[dict]:
 
 
 @functools.cache
-def _c(name: str, restype, *argtypes):
-    """pdfium's function `name`, called with plain addresses (ints). pypdfium2's binding
-    checks and converts every pointer argument on every call, which costs more than the
-    call itself where a page makes hundreds of them (a box per character, a type per object)."""
+def _c(name: str, restype):
+    """pdfium's function `name`, called with ctypes values as they are: pointers as c_void_p
+    objects (_pointer, _pointers, or a _Pointer it returned), indexes as Python ints (C ints).
+    pypdfium2's binding checks and converts every argument on every call, and so do declared
+    argument types; undeclared, ctypes passes its own objects through (0.7 µs a character
+    box against 1.2), where a page makes hundreds of calls (a box per character, a type
+    per object)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
 
 
-def _address(handle) -> int | None:
-    """The address a pypdfium2 handle points at."""
+def _pointer(handle):
+    """A pypdfium2 handle as a c_void_p object."""
     import ctypes
 
-    return ctypes.cast(handle, ctypes.c_void_p).value
+    return ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
 
 
-def _addresses(array) -> tuple[int, ...]:
-    """The address of each element of a ctypes array (where pdfium writes its results)."""
+def _pointers(array) -> tuple:
+    """A pointer (c_void_p) to each element of a ctypes array, where pdfium writes its results."""
     import ctypes
 
     size = ctypes.sizeof(array._type_)
-    return tuple(ctypes.addressof(array) + i * size for i in range(len(array)))
+    return tuple(ctypes.c_void_p(ctypes.addressof(array) + i * size) for i in range(len(array)))
+
+
+@functools.cache
+def _pointer_type():
+    """The restype of a pdfium function that returns a handle: a c_void_p subclass, which
+    ctypes hands back as an object (a plain c_void_p comes back as an int) to pass on as it is."""
+    import ctypes
+
+    return type("_Pointer", (ctypes.c_void_p,), {})
 
 
 class CharBoxes:
@@ -201,9 +213,9 @@ class CharBoxes:
         self.text = text
         self._got: dict[int, tuple[float, float, float, float] | None] = {}
         self._v = v = (ctypes.c_double * 4)()  # left, right, bottom, top
-        self._refs = _addresses(v)
-        self._get = _c("FPDFText_GetCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4)
-        self._raw = _address(tp.raw)
+        self._refs = _pointers(v)
+        self._get = _c("FPDFText_GetCharBox", ctypes.c_int)
+        self._raw = _pointer(tp.raw)
 
     def __call__(self, k: int) -> tuple[float, float, float, float] | None:
         box = self._got.get(k, _UNREAD)
@@ -372,12 +384,12 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
-    paths: list[int] = []
+    paths: list = []  # pdfium path objects (_Pointer)
     images = 0
     # through the raw API: a wrapper object per page object costs more than the work
-    get = _c("FPDFPage_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-    kind_of = _c("FPDFPageObj_GetType", ctypes.c_int, ctypes.c_void_p)
-    raw, path_kind, image_kind = _address(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+    get = _c("FPDFPage_GetObject", _pointer_type())
+    kind_of = _c("FPDFPageObj_GetType", ctypes.c_int)
+    raw, path_kind, image_kind = _pointer(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get(raw, k)
         kind = kind_of(obj)
