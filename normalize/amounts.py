@@ -39,7 +39,7 @@ UNIT_ENDS = frozenset(u.value[-1] for u in Unit)
 
 
 def _may_state_money(text: str) -> bool:
-    return any(ch in text for ch in UNIT_ENDS)
+    return any(map(text.__contains__, UNIT_ENDS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,7 @@ def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
 INDICATOR_WORDS = _by_word(INDICATOR_COLUMNS)
+KEY_WORDS = _by_word(KEY_CELLS)
 
 
 def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -275,9 +276,9 @@ def _key(cell: str) -> str | None:
     """The key a label cell names; a label whose first characters were lost
     ('级预算单位名称', seen in a web copy) still ends like one."""
     c = cell.rstrip(":：")
-    for k, words in KEY_CELLS.items():
-        if c in words:
-            return k
+    keys = KEY_WORDS.get(c)
+    if keys:
+        return keys[0]  # the first key that lists it
     if c.endswith(("单位名称", "部门名称")) and len(c) <= 10:
         return "implementer"
     return None
