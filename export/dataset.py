@@ -21,7 +21,6 @@ alone with a filter on `year`.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 from collections import defaultdict
@@ -33,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from export.schema import TABLES, arrow_schema
-from export.writers import csv_rows, write_duckdb_views
+from export.writers import csv_text, write_duckdb_views
 
 PARTITION = "year"
 UNKNOWN_YEAR = "unknown"
@@ -211,14 +210,12 @@ class Store:
             whole = self._read_parts(vdir / f"{name}.parquet", name)
             with open(target, "w", encoding="utf-8", newline="") as fh:
                 fh.write("\ufeff")  # the BOM Excel wants, once (utf-8-sig's encoder costs a Python call a row)
-                w = csv.writer(fh)
-                w.writerow(arrow_schema(name).names)
-                w.writerows(csv_rows(whole))
+                fh.writelines(csv_text(whole, header=True))
             return
         shutil.copyfile(old, target)
         if fresh is not None and len(fresh):
             with open(target, "a", encoding="utf-8", newline="") as fh:
-                csv.writer(fh).writerows(csv_rows(fresh))
+                fh.writelines(csv_text(fresh))
 
     @staticmethod
     def _read_parts(folder: Path, name: str) -> pa.Table:

@@ -7,6 +7,8 @@ never sees half a file.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,33 +45,52 @@ FRACTION_ZEROS = r"(\.[0-9]*[1-9])0+$|\.0+$"
 FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 
 
-def _csv_cells(column: pa.ChunkedArray, typ: pa.DataType) -> list:
-    """One column's values as CSV cells, formatted by Arrow where it can (None: an empty
+# A cell CSV must quote (as csv.QUOTE_MINIMAL does): one holding the delimiter, the quote
+# or a line break; its quotes doubled inside
+NEEDS_QUOTES = '[",\r\n]'
+CSV_LINE_END = "\r\n"  # csv.writer's, which Excel expects
+
+
+def _csv_cells(column: pa.ChunkedArray, typ: pa.DataType) -> pa.Array:
+    """One column's values as CSV cells, formatted by Arrow where it can (null: an empty
     cell), without a Python call per value: money with its cents, a rate or measure as
-    stated (trailing zeros off), text that would start a formula behind a quote."""
+    stated (trailing zeros off), text that would start a formula behind a quote, text with
+    a comma, a quote or a line break quoted."""
     import pyarrow.compute as pc
 
     if pa.types.is_decimal(typ):
         text = pc.cast(column, pa.string())  # at the column's scale: 4035100.00, 98.3600
         if typ.scale != 2:
             text = pc.replace_substring_regex(text, FRACTION_ZEROS, r"\1")
-        return text.to_pylist()
-    if pa.types.is_string(typ):
-        return pc.if_else(pc.match_substring_regex(column, FORMULA),
-                          pc.binary_join_element_wise("'", column, ""), column).to_pylist()
+        return pc.fill_null(text, "")
     if pa.types.is_boolean(typ) or pa.types.is_date(typ) or pa.types.is_integer(typ):
-        return pc.cast(column, pa.string()).to_pylist()  # true/false, 2022-03-01, 42
-    values = column.to_pylist()
-    if pa.types.is_timestamp(typ):
-        return [None if v is None else v.isoformat() for v in values]
-    return values
+        return pc.fill_null(pc.cast(column, pa.string()), "")  # true/false, 2022-03-01, 42
+    if not pa.types.is_string(typ):  # a timestamp in ISO form, a float as Python writes it
+        show = datetime.isoformat if pa.types.is_timestamp(typ) else str
+        return pa.array(["" if v is None else show(v) for v in column.to_pylist()], pa.string())
+    text = pc.if_else(pc.match_substring_regex(column, FORMULA), pc.binary_join_element_wise("'", column, ""), column)
+    quote = pc.match_substring_regex(text, NEEDS_QUOTES)
+    if pc.any(quote).as_py():
+        text = pc.if_else(quote, pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', ""), text)
+    return pc.fill_null(text, "")
 
 
-def csv_rows(table: pa.Table):
-    """The rows of a table as CSV cells: Decimals as plain text, text formula-safe."""
+def csv_text(table: pa.Table, header: bool = False) -> Iterator[str]:
+    """A table as CSV text (the bytes csv.writer writes, Decimals as plain text, text
+    formula-safe), in pieces of up to 10,000 lines, the header line first if asked: each
+    line joined by Arrow, one Python string a line, none a cell."""
+    import pyarrow.compute as pc
+
+    if header:
+        yield ",".join(table.schema.names) + CSV_LINE_END
     types = [f.type for f in table.schema]
     for batch in table.to_batches(max_chunksize=10_000):
-        yield from zip(*(_csv_cells(col, t) for col, t in zip(batch.columns, types)))
+        cells = [_csv_cells(col, t) for col, t in zip(batch.columns, types)]
+        if len(cells) == 1:  # a line of one empty cell is written "" (an empty line is no row)
+            lines = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
+        else:
+            lines = pc.binary_join_element_wise(*cells, ",")
+        yield CSV_LINE_END.join(lines.to_pylist()) + CSV_LINE_END
 
 
 def write_duckdb_views(root: Path, names: list[str]) -> None:
@@ -140,4 +161,4 @@ FROM (
 """
 
 
-__all__ = ["TABLES", "to_arrow", "csv_rows", "write_duckdb_views"]
+__all__ = ["TABLES", "to_arrow", "csv_text", "write_duckdb_views"]

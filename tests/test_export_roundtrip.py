@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -183,6 +184,31 @@ def test_csv_money_rates_dates_and_nulls(out):
 ])
 def test_csv_neutralises_formulas(out, table, column, row, expected):
     assert read_csv(out / f"{table}.csv")[row][column] == expected
+
+
+
+def test_csv_text_is_what_csv_writer_writes():
+    """Cells Excel would misread (a comma, a quote, a line break in a unit's wording) are
+    quoted exactly as Python's csv.writer quotes them; money keeps its cents, a rate its
+    stated digits; a formula gets its quote; null is an empty cell."""
+    table = pa.table({
+        "unit_name": pa.array(["龙山县教育局,机关", '说明"见附件"', "第一行\n第二行", "=1+1", None, "", "卫健局\r"]),
+        "expenditure": pa.array([D("177.62"), D("1"), None, D("-0.5"), D("4035100"), D("0.01"), D("12.3")],
+                                pa.decimal128(18, 2)),
+        "score": pa.array([D("98.36"), D("100"), D("0.0004"), None, D("7.5"), D("60"), D("1.1")], RATE),
+        "seconds": pa.array([0.25, 1.0, None, 1e-07, 3.0, 12.5, 0.1]),
+    })
+    expected = io.StringIO(newline="")
+    csv.writer(expected).writerows([
+        ["龙山县教育局,机关", "177.62", "98.36", "0.25"],
+        ['说明"见附件"', "1.00", "100", "1.0"],
+        ["第一行\n第二行", "", "0.0004", ""],
+        ["'=1+1", "-0.50", "", "1e-07"],
+        ["", "4035100.00", "7.5", "3.0"],
+        ["", "0.01", "60", "12.5"],
+        ["卫健局\r", "12.30", "1.1", "0.1"],
+    ])
+    assert "".join(export.writers.csv_text(table)) == expected.getvalue()
 
 
 # ---------------------------------------------------------------- incremental writes
