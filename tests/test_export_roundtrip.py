@@ -186,7 +186,6 @@ def test_csv_neutralises_formulas(out, table, column, row, expected):
     assert read_csv(out / f"{table}.csv")[row][column] == expected
 
 
-
 def test_csv_text_is_what_csv_writer_writes():
     """Cells Excel would misread (a comma, a quote, a line break in a unit's wording) are
     quoted exactly as Python's csv.writer quotes them; money keeps its cents, a rate its
