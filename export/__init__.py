@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from export.dataset import Store
-from export.rows import FileRow, Result, rows
+from export.rows import FileRow, FileStatus, Result, rows
 from export.schema import TABLES, arrow_schema, columns
 from export.writers import to_arrow
 
-__all__ = ["write", "write_rows", "rows", "known_files", "file_versions", "Result", "FileRow", "TABLES", "arrow_schema", "columns", "Store"]
+__all__ = ["write", "write_rows", "rows", "known_files", "file_versions", "Result", "FileRow", "FileStatus", "TABLES",
+           "arrow_schema", "columns", "Store"]
 
 
 def known_files(out: Path) -> set[tuple[str, str]]:

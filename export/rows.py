@@ -1,4 +1,5 @@
-"""Records to rows: one plain dict per table row, keyed by the schema's column names."""
+"""Records to rows: one plain dict per table row, keyed by the record's field names (which
+`export.schema` holds to the declared columns: an undeclared one raises when written)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,18 @@ if TYPE_CHECKING:  # the parent of a run that finds nothing new never imports th
     from normalize import Records
 
 
+class FileStatus(str, Enum):
+    """What happened to an input file (the `files.status` column)."""
+
+    OK = "ok"
+    PARTIAL = "partial"  # read, but some pages or the parsing failed: `error` says what
+    FAILED = "failed"  # not read: `error` says why
+    DUPLICATE = "duplicate"  # the same bytes as a file read before
+
+    __str__ = str.__str__  # printed and formatted as its value: "ok", not "FileStatus.OK"
+    __format__ = str.__format__
+
+
 @dataclass(frozen=True, slots=True)
 class FileRow:
     """What happened to one input file: the `files` table's row."""
@@ -25,7 +38,7 @@ class FileRow:
     size_bytes: int
     pages: int | None
     ocr: bool
-    status: str  # ok | partial | failed | duplicate
+    status: FileStatus
     error: str | None
     seconds: float
     extractor_version: str

@@ -1,65 +1,87 @@
-"""The output contract (SCHEMA.md), declared once: every table's columns and Arrow types.
+"""The output contract (SCHEMA.md): every table's columns and Arrow types, made from the
+field declarations.
 
-CSV, Parquet and DuckDB are all written from these lists; nothing is inferred from
-whichever keys happened to appear.
+The record tables' columns are `normalize.fields` (each declared once, with its kind);
+export adds the key `report_id` to every table and `fiscal_year` to the tables that have
+none, and declares the `files` table, which is the run's, not a parser's. CSV, Parquet,
+DuckDB and Excel are all written from these; nothing is inferred from whichever keys
+happened to appear, and a key no column declares is an error (`writers.to_arrow`).
+
+`TABLES` reads the declarations each time it is asked, so a field added to a table's
+declaration (in a test, too) reaches every output without another edit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import pyarrow as pa
+
+from normalize import fields as F
+from normalize.fields import Field, Kind
 
 MONEY = pa.decimal128(18, 2)  # yuan
 RATE = pa.decimal128(9, 4)  # percent or score, as stated
 TEXT = pa.string()
 MEASURE = pa.decimal128(28, 6)  # an indicator's numeric target or actual value, in its own unit
 
-TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
-    "files": [
-        ("report_id", TEXT), ("source_path", TEXT), ("file_name", TEXT), ("file_format", TEXT),
-        ("size_bytes", pa.int64()), ("pages", pa.int32()), ("ocr", pa.bool_()), ("status", TEXT),
-        ("error", TEXT), ("seconds", pa.float64()), ("extractor_version", TEXT),
-        ("ingested_at", pa.timestamp("s", tz="UTC")), ("fiscal_year", pa.int32()),
-    ],
-    "reports": [
-        ("report_id", TEXT), ("report_kind", TEXT), ("unit_name", TEXT), ("region", TEXT),
-        ("fiscal_year", pa.int32()), ("report_date", pa.date32()),
-        ("budget_initial", MONEY), ("budget_adjusted", MONEY), ("expenditure", MONEY),
-        ("execution_rate", RATE), ("basic_expenditure", MONEY), ("personnel_expenditure", MONEY),
-        ("public_expenditure", MONEY), ("project_expenditure", MONEY), ("self_score", RATE),
-        ("grade", TEXT), ("project_count", pa.int32()), ("title", TEXT), ("unit_key", TEXT),
-    ],
-    "projects": [
-        ("report_id", TEXT), ("seq", pa.int32()), ("project_name", TEXT),
-        ("budget_initial", MONEY), ("budget_adjusted", MONEY), ("expenditure", MONEY),
-        ("execution_rate", RATE), ("score", RATE), ("grade", TEXT), ("summary", TEXT), ("page", pa.int32()),
-        ("fiscal_year", pa.int32()), ("project_key", TEXT),
-    ],
-    "indicators": [
-        ("report_id", TEXT), ("project_name", TEXT), ("level1", TEXT), ("level2", TEXT), ("level3", TEXT),
-        ("target", TEXT), ("actual", TEXT), ("weight", RATE), ("score", RATE),
-        ("deviation_reason", TEXT), ("page", pa.int32()),
-        ("target_op", TEXT), ("target_value", MEASURE), ("target_unit", TEXT),
-        ("actual_op", TEXT), ("actual_value", MEASURE), ("actual_unit", TEXT), ("fiscal_year", pa.int32()),
-    ],
-    "amounts": [
-        ("report_id", TEXT), ("field", TEXT), ("label", TEXT), ("raw", TEXT), ("value", MONEY),
-        ("page", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32()), ("context", TEXT),
-        ("fiscal_year", pa.int32()),
-    ],
-    "findings": [
-        ("report_id", TEXT), ("check", TEXT), ("severity", TEXT), ("field", TEXT),
-        ("expected", TEXT), ("actual", TEXT), ("message", TEXT), ("fiscal_year", pa.int32()),
-    ],
-    "problems": [
-        ("report_id", TEXT), ("section", TEXT), ("seq", pa.int32()), ("text", TEXT), ("theme", TEXT),
-        ("fiscal_year", pa.int32()),
-    ],
+ARROW: dict[Kind, pa.DataType] = {
+    Kind.MONEY: MONEY, Kind.RATE: RATE, Kind.SCORE: RATE, Kind.MEASURE: MEASURE,
+    Kind.TEXT: TEXT, Kind.GRADE: TEXT, Kind.DATE: pa.date32(), Kind.INT: pa.int32(), Kind.BIGINT: pa.int64(),
+    Kind.FLOAT: pa.float64(), Kind.BOOL: pa.bool_(), Kind.TIME: pa.timestamp("s", tz="UTC"),
 }
+
+REPORT_ID = Field("report_id", Kind.TEXT, "报告编号", "文件内容的 sha256，各表共用的键")
+
+# files: one row per input file, whatever happened (export.rows.FileRow, and fiscal_year)
+FILES: tuple[Field, ...] = (
+    REPORT_ID,
+    Field("source_path", Kind.TEXT, "来源路径", "输入时的路径；压缩包内为 包.zip!内部路径"),
+    Field("file_name", Kind.TEXT, "文件名"),
+    Field("file_format", Kind.TEXT, "文件格式", "按内容识别：pdf、docx、doc、wps、xlsx、xls、txt、ofd 等"),
+    Field("size_bytes", Kind.BIGINT, "文件大小（字节）"),
+    Field("pages", Kind.INT, "页数", "无分页的格式为空"),
+    Field("ocr", Kind.BOOL, "含OCR识别", "TRUE：部分文字由图像识别得到"),
+    Field("status", Kind.TEXT, "处理状态", "ok 成功；partial 部分失败；failed 失败；duplicate 与先前文件相同"),
+    Field("error", Kind.TEXT, "失败原因", "status 为 failed 或 partial 时的原因"),
+    Field("seconds", Kind.FLOAT, "耗时（秒）"),
+    Field("extractor_version", Kind.TEXT, "程序版本", "读取该文件的 jixiao 版本"),
+    Field("ingested_at", Kind.TIME, "入库时间（UTC）", "协调世界时，北京时间为其加 8 小时"),
+    F.FISCAL_YEAR,
+)
+
+
+def table_fields(name: str) -> tuple[Field, ...]:
+    """A table's columns in order: files as declared here; a record table's fields with
+    report_id first and fiscal_year (the partition key) where the record has none."""
+    if name == "files":
+        return FILES
+    fields = F.RECORDS[name]
+    year = () if any(f.name == F.FISCAL_YEAR.name for f in fields) else (F.FISCAL_YEAR,)
+    return (REPORT_ID, *fields, *year)
+
+
+class _Tables(Mapping[str, tuple[Field, ...]]):
+    """table name -> its columns, read from the declarations on every lookup."""
+
+    def __getitem__(self, name: str) -> tuple[Field, ...]:
+        if name != "files" and name not in F.RECORDS:
+            raise KeyError(name)
+        return table_fields(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("files", *F.RECORDS))
+
+    def __len__(self) -> int:
+        return 1 + len(F.RECORDS)
+
+
+TABLES: Mapping[str, tuple[Field, ...]] = _Tables()
 
 
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table]])
+    return pa.schema([pa.field(f.name, ARROW[f.kind]) for f in TABLES[table]])
 
 
 def columns(table: str) -> list[str]:
-    return [name for name, _ in TABLES[table]]
+    return [f.name for f in TABLES[table]]

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,8 +21,18 @@ from export.schema import TABLES, arrow_schema
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class UndeclaredColumn(KeyError):
+    """A row holds a key its table declares no column for: a field parsed but never declared
+    (normalize/fields.py) would otherwise be dropped without a word."""
+
+
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """A table's rows as Arrow, typed by the schema; a key the schema lacks raises."""
     schema = arrow_schema(table)
+    extra = set(chain.from_iterable(rows)).difference(schema.names)
+    if extra:
+        raise UndeclaredColumn(f"table {table} has no column {', '.join(sorted(extra))}: "
+                               f"declare it in normalize/fields.py (or export/schema.py)")
     try:
         # Arrow's own conversion (in C++, several times faster) where every amount fits its
         # column's scale as it is: it takes Decimals and ints, and refuses what would lose a digit
@@ -161,4 +172,4 @@ FROM (
 """
 
 
-__all__ = ["TABLES", "to_arrow", "csv_text", "write_duckdb_views"]
+__all__ = ["TABLES", "to_arrow", "csv_text", "write_duckdb_views", "UndeclaredColumn"]

@@ -65,6 +65,7 @@ from openpyxl.utils import get_column_letter
 
 from export.dataset import Store
 from export.schema import TABLES
+from normalize.fields import Field, Kind
 
 log = logging.getLogger(__name__)
 
@@ -78,80 +79,14 @@ SHEETS = {
 INDEX_SHEET = "字段说明"
 WANYUAN_SUFFIX = "_wanyuan"
 
-# column -> (header without unit, meaning); the unit （元）（万元）（%）（分） is added by kind.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "report_id": ("报告编号", "文件内容的 sha256，各表共用的键"),
-    "source_path": ("来源路径", "输入时的路径；压缩包内为 包.zip!内部路径"),
-    "file_name": ("文件名", ""),
-    "file_format": ("文件格式", "按内容识别：pdf、docx、doc、wps、xlsx、xls、txt、ofd 等"),
-    "size_bytes": ("文件大小（字节）", ""),
-    "pages": ("页数", "无分页的格式为空"),
-    "ocr": ("含OCR识别", "TRUE：部分文字由图像识别得到"),
-    "status": ("处理状态", "ok 成功；partial 部分失败；failed 失败；duplicate 与先前文件相同"),
-    "error": ("失败原因", "status 为 failed 或 partial 时的原因"),
-    "seconds": ("耗时（秒）", ""),
-    "extractor_version": ("程序版本", "读取该文件的 jixiao 版本"),
-    "ingested_at": ("入库时间（UTC）", "协调世界时，北京时间为其加 8 小时"),
-    "fiscal_year": ("评价年度", "所评价的预算年度（2023 年的报告评价 2022 年）"),
-    "report_kind": ("报告类型", "dept_overall 部门整体支出；project 项目支出；unknown 未识别"),
-    "unit_name": ("单位名称", ""),
-    "region": ("地区", "报告所写的行政区划，未写为空"),
-    "report_date": ("报告日期", ""),
-    "budget_initial": ("年初预算数", "年初预算数 / 年初批复数"),
-    "budget_adjusted": ("全年预算数", "全年预算数 / 调整后预算数"),
-    "expenditure": ("全年执行数", "全年执行数 / 决算数 / 实际支出"),
-    "execution_rate": ("预算执行率", "百分数：98.36 即 98.36%"),
-    "basic_expenditure": ("基本支出", ""),
-    "personnel_expenditure": ("人员经费", ""),
-    "public_expenditure": ("公用经费", ""),
-    "project_expenditure": ("项目支出", ""),
-    "self_score": ("自评得分", ""),
-    "grade": ("评价等级", "优、良、中、差，按报告所写"),
-    "project_count": ("项目个数", "报告所称涵盖的项目数"),
-    "title": ("报告标题", ""),
-    "unit_key": ("单位标识", "同一单位不同写法归并后的键"),
-    "seq": ("序号", "在文档中的先后顺序"),
-    "project_name": ("项目名称", "部门级指标为空"),
-    "score": ("得分", ""),
-    "summary": ("主要产出和效果", ""),
-    "page": ("页码", "Word、文本等无分页时为空"),
-    "project_key": ("项目标识", "同一项目不同写法归并后的键"),
-    "level1": ("一级指标", ""),
-    "level2": ("二级指标", ""),
-    "level3": ("三级指标", ""),
-    "target": ("年度指标值", "原文"),
-    "actual": ("实际完成值", "原文"),
-    "weight": ("分值", ""),
-    "deviation_reason": ("偏差原因分析及改进措施", ""),
-    "target_op": ("指标值比较符", "≥、≤、= 等"),
-    "target_value": ("指标值数值", "按 target_unit 计"),
-    "target_unit": ("指标值单位", ""),
-    "actual_op": ("完成值比较符", ""),
-    "actual_value": ("完成值数值", "按 actual_unit 计"),
-    "actual_unit": ("完成值单位", ""),
-    "field": ("对应字段", "该金额填入的报告/项目列名；空为未采用"),
-    "label": ("金额名称", "原文中称呼该金额的词"),
-    "raw": ("原文写法", "如 403.51 万元"),
-    "value": ("金额", ""),
-    "char_start": ("起始字符位置", "在该页文字中的位置"),
-    "char_end": ("结束字符位置", ""),
-    "context": ("上下文", "金额所在的句子"),
-    "check": ("核查项", "稳定的规则代码，如 conflicting_values"),
-    "severity": ("严重程度", "error 错误；warning 警告；info 提示"),
-    "message": ("说明", ""),
-    "section": ("类别", "problems 存在的问题；measures 改进措施"),
-    "text": ("内容", ""),
-    "theme": ("归类主题", "按关键词词典归类"),
+# a view's columns are its source table's (history over reports, project_history over projects)
+VIEWS = {"history": "reports", "project_history": "projects"}
+# a field's kind -> how its cells are written; the header and meaning come from its declaration
+CELL_KIND = {
+    Kind.MONEY: "money", Kind.RATE: "percent", Kind.SCORE: "score", Kind.MEASURE: "measure", Kind.TEXT: "text",
+    Kind.GRADE: "text", Kind.DATE: "date", Kind.INT: "int", Kind.BIGINT: "int", Kind.FLOAT: "float",
+    Kind.BOOL: "bool", Kind.TIME: "datetime",
 }
-# where a column means something else in one table
-BY_TABLE: dict[tuple[str, str], tuple[str, str]] = {
-    ("projects", "score"): ("项目得分", ""),
-    ("project_history", "score"): ("项目得分", ""),
-    ("findings", "field"): ("涉及字段", ""),
-    ("findings", "expected"): ("应为", ""),
-    ("findings", "actual"): ("实为", ""),
-}
-PERCENT = {"execution_rate"}  # RATE columns that are percentages; the others are scores
 UNIT = {"money": "（元）", "wanyuan": "（万元）", "percent": "（%）", "score": "（分）"}
 FORMAT = {
     "money": "#,##0.00", "wanyuan": "#,##0.00##", "percent": '0.00##"%"', "score": "0.0###",
@@ -224,7 +159,7 @@ def _read_parquet(path: Path, name: str) -> pa.Table:
     parts = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
     tables = [pq.read_table(p) for p in parts]
     t = pa.concat_tables(tables, promote_options="permissive") if tables else pa.table({})
-    known = [c for c, _ in TABLES.get(name, []) if c in t.schema.names]
+    known = [f.name for f in TABLES.get(name, ()) if f.name in t.schema.names]
     return t.select(known + [c for c in t.schema.names if c not in known])
 
 
@@ -256,12 +191,25 @@ def _read_views(db: Path, tables: set[str]) -> dict[str, pa.Table]:
     return out
 
 
+def _declared(table: str) -> dict[str, Field]:
+    """column -> its declaration: the table's own, a view's source table's, then the first
+    table that declares a column of that name."""
+    out: dict[str, Field] = {}
+    for name in (VIEWS.get(table, table), *TABLES):
+        if name in TABLES:
+            for f in TABLES[name]:
+                out.setdefault(f.name, f)
+    return out
+
+
 def columns_of(table: str, schema: pa.Schema) -> list[Column]:
     """The sheet's columns: each table column, and a 万元 twin after each money column."""
     cols: list[Column] = []
+    declared = _declared(table)
     for f in schema:
-        kind = _kind(f.name, f.type)
-        header, meaning = BY_TABLE.get((table, f.name)) or COLUMNS.get(f.name, (f.name, ""))
+        d = declared.get(f.name)
+        kind = CELL_KIND[d.kind] if d is not None else _kind(f.name, f.type)
+        header, meaning = (d.header, d.meaning) if d is not None else (f.name, "")
         cols.append(Column(f.name, f.name, header + UNIT.get(kind, ""), kind, meaning))
         if kind == "money":
             cols.append(Column(f.name + WANYUAN_SUFFIX, f.name, header + UNIT["wanyuan"], "wanyuan",
@@ -275,13 +223,14 @@ def columns_of(table: str, schema: pa.Schema) -> list[Column]:
 
 
 def _kind(name: str, typ: pa.DataType) -> str:
+    """The cell kind of a column no table declares (a part file of another version), by its type."""
     if pa.types.is_dictionary(typ):
         typ = typ.value_type
     if pa.types.is_decimal(typ):
         if typ.scale == 2:
             return "money"
         if typ.scale == 4:
-            return "percent" if name in PERCENT or name.endswith("_rate") else "score"
+            return "percent" if name.endswith("_rate") else "score"
         return "measure"
     if pa.types.is_integer(typ):
         return "int"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import extract
-from export import FileRow, Result, Store, file_versions, rows, write_rows
+from export import FileRow, FileStatus, Result, Store, file_versions, rows, write_rows
 from extract.archive import unpack
 from extract.model import Format
 from jixiao import __version__, engines
@@ -91,7 +91,7 @@ def _reason(exc: BaseException | str) -> str:
     return msg[:300]
 
 
-def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: str, error, t0: float) -> FileRow:
+def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: FileStatus, error, t0: float) -> FileRow:
     return FileRow(rid, inp.source_path, Path(inp.source_path.rsplit("!", 1)[-1]).name, fmt, size, pages, ocr,
                    status, error, round(time.perf_counter() - t0, 4), __version__,
                    dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
@@ -103,9 +103,9 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
     try:
         recs = normalize.records(doc)
     except Exception as exc:  # a parser bug must not cost the file: keep it, say why
-        return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, "partial",
+        return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, FileStatus.PARTIAL,
                            f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}", t0))
-    status, error = ("partial", "; ".join(doc.warnings)) if doc.warnings else ("ok", None)
+    status, error = (FileStatus.PARTIAL, "; ".join(doc.warnings)) if doc.warnings else (FileStatus.OK, None)
     return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0), recs)
 
 
@@ -119,9 +119,9 @@ def process(inp: Input, report_id: str | None = None) -> Result:
         fmt = extract.sniff(inp.path)
         doc = extract.read(inp.path, fmt)
     except extract.ExtractError as exc:
-        return Result(_row(inp, report_id or "", fmt.value, size, None, False, "failed", _reason(exc), t0))
+        return Result(_row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0))
     except Exception as exc:  # the per-file boundary: a bug or a library failure on odd bytes
-        return Result(_row(inp, report_id or "", fmt.value, size, None, False, "failed",
+        return Result(_row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED,
                            f"cannot read: {type(exc).__name__}: {_reason(exc)}", t0))
     return _records(inp, report_id, fmt, size, doc, t0)
 
@@ -139,13 +139,13 @@ def process_legacy(batch: list[tuple[Input, str, Format]]) -> list[Result]:
             size = inp.path.stat().st_size
             got = converted.get(inp.path)
             if not isinstance(got, Path):
-                results.append(Result(_row(inp, rid, fmt.value, size, None, False, "failed",
+                results.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED,
                                            _reason(got or "not converted"), t0)))
                 continue
             try:
                 doc = extract.read(got, Format.DOCX)
             except Exception as exc:
-                results.append(Result(_row(inp, rid, fmt.value, size, None, False, "failed", _reason(exc), t0)))
+                results.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0)))
                 continue
             results.append(_records(inp, rid, fmt, size, doc, t0))
             t0 = time.perf_counter()
@@ -217,7 +217,7 @@ class Summary:
 
     @property
     def failed(self) -> list[Result]:
-        return [r for r in self.results if r.file.status == "failed"]
+        return [r for r in self.results if r.file.status == FileStatus.FAILED]
 
 
 def _sniffed(path: Path, known: str) -> str:
@@ -257,14 +257,14 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
             rid = sha256(inp.path) if inp.source_path == str(inp.path) and inp.path.is_file() else ""
             fmt = extract.sniff(inp.path).value if rid else "unknown"
             size = inp.path.stat().st_size if rid else 0
-            settled.append(Result(_row(inp, rid, fmt, size, None, False, "failed", inp.error, t0)))
+            settled.append(Result(_row(inp, rid, fmt, size, None, False, FileStatus.FAILED, inp.error, t0)))
             continue
         try:
             rid = sha256(inp.path)
             fmt = extract.sniff(inp.path)
             size = inp.path.stat().st_size
         except OSError as exc:
-            settled.append(Result(_row(inp, "", "unknown", 0, None, False, "failed", f"cannot open: {_reason(exc)}", t0)))
+            settled.append(Result(_row(inp, "", "unknown", 0, None, False, FileStatus.FAILED, f"cannot open: {_reason(exc)}", t0)))
             continue
         if (rid, inp.source_path) in known:
             if not (reprocess and known[(rid, inp.source_path)] != __version__):
@@ -272,14 +272,14 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
                 continue
             drop.add(rid)  # read by an older extractor: its rows go, the file is read again
             if rid in seen:  # ... once: the same bytes at another path stay a duplicate
-                settled.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
+                settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0)))
                 continue
         elif rid in seen or (rid in known_ids and rid not in drop):
-            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, "duplicate", None, t0)))
+            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0)))
             continue
         seen.add(rid)
         if fmt is Format.ZIP:
-            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, "ok", None, t0)))
+            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.OK, None, t0)))
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
@@ -336,7 +336,7 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
                 files = _task_files(task)
                 spent = timeout_of(task) / len(files) if isinstance(value, engines.TaskTimeout) else 0.0
                 batch = [Sealed(_row(inp, rid, _sniffed(inp.path, fmt), inp.path.stat().st_size if inp.path.exists()
-                                     else 0, None, False, "failed", why, time.perf_counter() - spent))
+                                     else 0, None, False, FileStatus.FAILED, why, time.perf_counter() - spent))
                          for inp, rid, fmt in files]
             for res in batch:
                 pending.append(res)

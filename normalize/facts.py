@@ -14,7 +14,7 @@ import regex
 
 from normalize import patterns as P
 from normalize.amounts import find_money, plain_number, table_unit, to_yuan
-from normalize.labels import LABEL_FIELD, MONEY_FIELDS, PERCENT_FIELDS, SCORE_FIELDS, label_pattern
+from normalize.labels import LABEL_FIELD, VALUE_KIND, label_pattern
 from normalize.model import Fact, Where
 
 # How far after its label a value may stand (characters).
@@ -58,8 +58,7 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
             if LABEL_FIELD[label2] != field:
                 limit = s2
                 break
-        kind = ("money" if field in MONEY_FIELDS else "percent" if field in PERCENT_FIELDS
-                else "score" if field in SCORE_FIELDS else "grade")
+        kind = VALUE_KIND[field]
         limit = min(limit, e + WINDOW[kind])
         stop = STOP.search(folded, e, limit)
         if stop and not (kind == "money" and stop.start() == e):

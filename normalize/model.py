@@ -1,7 +1,8 @@
 """The records normalize produces from one Document: plain frozen values.
 
 `Records` is what export writes; report_id (the file's sha256) is added by the run,
-since normalize knows nothing of files.
+since normalize knows nothing of files. The fields of each record class are declared,
+with their kinds, labels and headers, in `normalize.fields`; a test holds the two together.
 """
 
 from __future__ import annotations
@@ -16,6 +17,36 @@ class ReportKind(str, Enum):
     DEPT_OVERALL = "dept_overall"
     PROJECT = "project"
     UNKNOWN = "unknown"
+
+
+class Section(str, Enum):
+    """Where a problem item stands: 存在的问题, or 改进措施 / 下一步打算."""
+
+    PROBLEMS = "problems"
+    MEASURES = "measures"
+
+    __str__ = str.__str__  # printed and formatted as its value
+    __format__ = str.__format__
+
+
+class Check(str, Enum):
+    """The cross-checks' stable codes (the `findings.check` column)."""
+
+    CONFLICTING_VALUES = "conflicting_values"
+    BASIC_PLUS_PROJECT_EQ_TOTAL = "basic_plus_project_eq_total"
+    PERSONNEL_PLUS_PUBLIC_EQ_BASIC = "personnel_plus_public_eq_basic"
+    PROJECTS_SUM_EQ_PROJECT_TOTAL = "projects_sum_eq_project_total"
+    RATE_MISMATCH = "rate_mismatch"
+    SCORE_ABOVE_MAX = "score_above_max"
+    FISCAL_YEAR_AFTER_REPORT_DATE = "fiscal_year_after_report_date"
+    FUNDS_SCORE_MISMATCH = "funds_score_mismatch"
+    FUNDS_PARTS_NE_TOTAL = "funds_parts_ne_total"
+    INDICATOR_SCORE_ABOVE_WEIGHT = "indicator_score_above_weight"
+    INDICATOR_SUM_NE_TOTAL = "indicator_sum_ne_total"
+    GRADE_MISMATCH = "grade_mismatch"
+
+    __str__ = str.__str__  # printed and formatted as its value
+    __format__ = str.__format__
 
 
 class Severity(str, Enum):
@@ -117,7 +148,7 @@ class AmountRow:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    check: str
+    check: Check
     severity: Severity
     field: str | None
     expected: str | None
@@ -126,13 +157,15 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class ProblemRow:
-    """One item of the 存在的问题 or 改进措施 section, with its theme."""
+class Problem:
+    """One item of the 存在的问题 or 改进措施 section, with its theme; a form's own problems
+    name its project."""
 
-    section: str  # problems | measures
+    section: Section
     seq: int
     text: str
     theme: str
+    project_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,4 +177,4 @@ class Records:
     indicators: tuple[Indicator, ...] = ()
     amounts: tuple[AmountRow, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
-    problems: tuple[ProblemRow, ...] = ()
+    problems: tuple[Problem, ...] = ()

@@ -11,13 +11,13 @@ so a county can count what recurs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
 import regex
 
 from extract.model import Block, BlockKind
+from normalize.model import Problem, Section
 from normalize.segment import words
 
 # the heading of each section, as reports word it
@@ -27,14 +27,8 @@ MEASURE_HEAD = regex.compile(r"改进措施|整改措施|下一步(?:工作)?(?:
 CHAPTER = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]+[章部分节]|附件|附表)")
 # an item: （一） (1) 1、 1. 一是
 ITEM = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    section: str  # problems | measures
-    seq: int
-    text: str
-    theme: str
+# the same numbering inside one form cell: "1.资金拨付滞后；2.宣传不足"
+INLINE_ITEM = regex.compile(r"(?:^|(?<=[。；;!！\s]))\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])")
 
 
 @lru_cache(maxsize=1)
@@ -64,20 +58,37 @@ def _heading_like(text: str) -> bool:
     return len(text) <= 40
 
 
+def section_of(heading: str) -> Section | None:
+    """The section a heading or a form's row label opens: '存在的问题' -> PROBLEMS."""
+    if PROBLEM_HEAD.search(heading):
+        return Section.PROBLEMS
+    if MEASURE_HEAD.search(heading):
+        return Section.MEASURES
+    return None
+
+
+def split_items(text: str) -> list[str]:
+    """A cell's text as items: '1.资金拨付滞后。2.宣传不足。' -> two; no numbering -> one."""
+    starts = [m.start() for m in INLINE_ITEM.finditer(text)]
+    if len(starts) < 2:
+        return [text.strip()] if text.strip() else []
+    pieces = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    out = [ITEM.sub("", p, count=1).strip() for p in pieces]
+    return [p for p in out if p]
+
+
 def problems(blocks: Iterable[Block]) -> list[Problem]:
-    section: str | None = None
-    items: dict[str, list[str]] = {"problems": [], "measures": []}
+    section: Section | None = None
+    items: dict[Section, list[str]] = {Section.PROBLEMS: [], Section.MEASURES: []}
     for b in blocks:
         if b.kind is BlockKind.TABLE:
             continue
         text = b.text.strip()
         short = _heading_like(text)
         if short and not ITEM.match(text):
-            if PROBLEM_HEAD.search(text):
-                section = "problems"
-                continue
-            if MEASURE_HEAD.search(text):
-                section = "measures"
+            opened = section_of(text)
+            if opened is not None:
+                section = opened
                 continue
             if CHAPTER.match(text) or b.kind is BlockKind.HEADING:
                 section = None
@@ -93,7 +104,7 @@ def problems(blocks: Iterable[Block]) -> list[Problem]:
         elif items[section]:
             items[section][-1] += text  # the paragraphs under an item are part of it
     out = []
-    for name in ("problems", "measures"):
+    for name in Section:
         for seq, text in enumerate(items[name], start=1):
             out.append(Problem(name, seq, text, theme(text)))
     return out

@@ -1,29 +1,32 @@
-"""Tables to facts: the standard forms' funds block, their 总分 row, their key cells,
-and their indicator rows.
+"""A form's rows to what it states: its funds block, its 总分 row, its key cells, its
+indicator rows and its problems.
 
-Headers are found by their labels, never by position: a funds header row names at
-least two of 年初预算数 / 全年预算数 / 全年执行数 / 执行率 / 分值 / 得分, and the row
-below it labelled 年度资金总额 (or 总额, 合计) holds the totals. The money unit comes
-from the header or the caption (资金情况(万元), 单位：万元); a cell that carries its
-own unit (4753.66万元) keeps it.
+Headers are found by their words, never by position: a funds header row names at
+least two of 年初预算数 / 全年预算数 / 全年执行数 / 执行率, and the row below it labelled
+年度资金总额 (or 总额, 合计) holds the totals. The money unit comes from the header or the
+caption (资金情况(万元), 单位：万元); a cell that carries its own unit (4753.66万元) keeps
+it. The words that head a field's column, name a key cell or label a row are declared
+with the field (`normalize.fields`); the words here are the form's own furniture, which
+feeds no output column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 
 import regex
 
+from normalize import fields as F
 from normalize import patterns as P
 from normalize.amounts import Unit, parse_money, parse_percent, parse_score, table_unit
 from normalize.facts import scan
 from normalize.measures import measure
-from normalize.model import Fact, Indicator, Where
-
-Rows = Sequence[Sequence[str]]
-
+from normalize.model import Fact, Indicator, Problem, Where
+from normalize.parts import Carry, Form, Funds, Row
+from normalize.problems import section_of, split_items, theme
 
 # a header's note in brackets: 全年预算数(A), 执行率(B/A)
 HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
@@ -40,47 +43,45 @@ def _header_word(cell: str) -> str:
     return HEADER_NOTE.sub("", squash(cell))  # 全年预算数(A) -> 全年预算数
 
 
-# funds-block columns: field -> header words (after squash)
+MONEY_COLUMNS = (F.BUDGET_INITIAL, F.BUDGET_ADJUSTED, F.EXPENDITURE)
+# funds-block columns: name -> header words (after squash); the block's own 分值 and 得分
+# are headed as an indicator's are
 FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "budget_initial": ("年初预算数", "年初预算", "年初批复数", "年初数"),
-    "budget_adjusted": ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数"),
-    "expenditure": ("全年执行数", "预算执行数", "执行数", "实际支出", "全年实际支出", "决算数"),
-    "execution_rate": ("执行率", "预算执行率"),
-    "weight": ("分值", "权重"),
-    "score": ("得分",),
+    **{f.name: f.columns for f in (*MONEY_COLUMNS, F.EXECUTION_RATE)},
+    "weight": F.WEIGHT.columns,
+    "score": F.INDICATOR_SCORE.columns,
 }
 # the totals row of the funds block
 TOTAL_ROW = regex.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计|年度资金总额合计)[:：]?$")
 # the parts of the funds total: 其中：当年财政拨款, 上年结转资金, 其他资金, 财政专户管理资金, 单位资金
 PART_ROW = regex.compile(r"财政拨款|上年结转|其他资金|财政资金|单位资金|专户|结转|自筹|社会资金")
-# the final score row of a form
-SCORE_ROW = regex.compile(r"^(?:总分|总得分|合计得分|综合得分|自评总分)[:：]?$")
+# the final score row of a form: 总分 | … | 96.5
+SCORE_ROW = regex.compile("^(?:" + "|".join(map(regex.escape, F.SELF_SCORE.rows)) + ")[:：]?$")
 
-# key cells of a form: the value is the next non-empty cell to the right
+# a form's key cells: the value is the next non-empty cell to the right. 主管部门 feeds the
+# unit only where no 实施单位 is stated (LABELING.md), so it is a key of its own.
+DEPARTMENT_CELLS = ("主管部门", "主管部门及代码", "预算部门")
 KEY_CELLS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称",),
-    "implementer": ("实施单位", "实施单位(盖章)", "项目实施单位", "填报单位", "填报单位(盖章)", "单位名称",
-                    "部门名称", "部门(单位)名称", "预算单位名称", "预算单位", "一级预算单位名称", "单位名称(盖章)"),
-    "department": ("主管部门", "主管部门及代码", "预算部门"),
-    "grade": ("评价等级", "自评等级", "等级", "评价结果"),
+    "project_name": F.PROJECT_NAME.cells,
+    "unit_name": F.UNIT_NAME.cells,
+    "department": DEPARTMENT_CELLS,
+    "grade": F.GRADE.cells,
 }
 
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "level3": ("三级指标", "指标名称", "具体指标"),
-    "nature": ("指标性质",),
-    "target": ("年度指标值", "指标值", "年度目标值", "预期指标值", "目标值", "年度绩效指标值", "计划指标值"),
+    **{f.name: f.columns for f in (F.LEVEL1, F.LEVEL2, F.LEVEL3)},
+    "nature": ("指标性质",),  # ≥ | 1 | 次: a target split over three cells
+    F.TARGET.name: F.TARGET.columns,
     "measure": ("度量单位", "计量单位"),
-    "actual": ("实际完成值", "全年实际值", "完成值", "实际值", "实际完成情况", "全年实际完成值", "实际完成指标值"),
-    "weight": ("分值", "权重"),
-    "score": ("得分", "自评得分"),
-    "reason": ("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施", "未完成原因分析", "偏差原因分析",
-               "原因分析及改进措施", "偏差原因", "未完成原因"),
+    **{f.name: f.columns for f in (F.ACTUAL, F.WEIGHT, F.INDICATOR_SCORE, F.DEVIATION_REASON)},
 }
 # a level's weight written into its cell: "产出指标(70分)", "效益指标30分", "目标任务15分"
 LEVEL_WEIGHT = regex.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]|\d+(?:\.\d+)?\s*分)$")
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
+# a row label of a problems cell: 存在问题 | …; longer cells are sentences, not labels
+PROBLEM_LABEL_MAX = 20
+# a template's prompt left in a cell nobody filled: "结合自评情况,分析存在的问题及原因。(200字以内)"
+TEMPLATE_PROMPT = regex.compile(r"\d+\s*字(?:以内|以下|左右)")
 
 
 def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -95,6 +96,9 @@ def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
 INDICATOR_WORDS = _by_word(INDICATOR_COLUMNS)
 KEY_WORDS = _by_word(KEY_CELLS)
+# every word that heads a column or names a key: a key's value is none of them (a header
+# row | 序号 | 项目名称 | 预算数 | names no project called 预算数)
+HEADER_WORDS = frozenset(FUNDS_WORDS) | frozenset(INDICATOR_WORDS) | frozenset(KEY_WORDS)
 
 
 def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -109,21 +113,43 @@ def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dic
     return found
 
 
-@dataclass(slots=True)
-class Funds:
-    """The funds block of a form: its totals row, the parts under it, rate, weight and score."""
+def key_of(cell: str) -> str | None:
+    """The key a label cell names (its words squashed); a label whose first characters were
+    lost ('级预算单位名称', seen in a web copy) still ends like one."""
+    c = cell.rstrip(":：")
+    keys = KEY_WORDS.get(c)
+    if keys:
+        return keys[0]  # the first key that lists it
+    if c.endswith(("单位名称", "部门名称")) and len(c) <= 10:
+        return "unit_name"
+    return None
 
-    total: dict
-    parts: list  # (label, {field: yuan})
-    rate: object | None = None
-    weight: object | None = None
-    score: object | None = None
+
+def key_value(row: Sequence[str], i: int) -> str | None:
+    """The value of the key cell at `i`: the next cell with words (a merged label cell
+    repeats itself to the right), one line, unless it is a header word itself."""
+    label = squash(row[i])
+    for j in range(i + 1, len(row)):
+        c = squash(row[j])
+        if c and c != label:
+            if _header_word(row[j]) in HEADER_WORDS:
+                return None
+            return " ".join(row[j].split())
+    return None
+
+
+def project_name_in(cells: Sequence[str]) -> str | None:
+    """The 项目名称 a row states, if it is a key row: | 项目名称 | X |."""
+    for i, c in enumerate(cells):
+        if key_of(squash(c)) == "project_name":
+            return key_value(cells, i)
+    return None
 
 
 @dataclass(slots=True)
 class TableState:
-    """What a reader knows when a table goes on across a page break: its unit, its
-    header columns, the indicator levels carried down."""
+    """What a reader knows when a table goes on across a page break: its unit, its header
+    columns, the indicator levels carried down, the funds block being read."""
 
     unit: Unit | None = None
     header: dict[str, int] | None = None
@@ -133,26 +159,45 @@ class TableState:
     funds: Funds | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TableFacts:
-    facts: tuple[Fact, ...]
-    keys: dict[str, str]  # project_name, implementer, department, grade
-    indicators: tuple[Indicator, ...]
-    part_score: object | None = None  # the funds block's own 得分 (a part, not the total)
-    state: TableState | None = None
+def read_form(form: Form, above: TableState | None = None) -> tuple[Form, TableState | None]:
+    """A form with what its rows state; `above` is the reader's state at the row before the
+    form's first, for a form that goes on from it (`Piece.carry`)."""
+    facts: list[Fact] = []
+    keys: dict[str, str] = {}
+    indicators: list[Indicator] = []
+    problems: list[Problem] = []
     funds: Funds | None = None
-    total_score: object | None = None
+    total: Decimal | None = None
+    state = above
+    for piece in form.pieces:
+        if piece.carry is Carry.ALL and state is not None:
+            st = state
+        elif piece.carry is Carry.UNIT and state is not None:
+            st = TableState(unit=state.unit)
+        else:
+            st = TableState(unit=table_unit(piece.caption))
+        got = _read_rows(piece.rows, piece.page, st, form.name)
+        facts.extend(got.facts)
+        for k, v in got.keys.items():
+            keys.setdefault(k, v)
+        indicators.extend(got.indicators)
+        problems.extend(got.problems)
+        funds = funds or got.funds
+        total = total if total is not None else got.total_score
+        state = got.state
+    return replace(form, facts=tuple(facts), keys=keys, indicators=tuple(indicators), funds=funds,
+                   total_score=total, problems=tuple(problems)), state
 
 
-def _row_spans(page: int | None, base: int, text: str, rows: int) -> list[Where]:
-    """Where each of a table's first `rows` rows stands in the page text: one `|` line a row."""
-    lines = text.split("\n")
-    out, start = [], base
-    for r in range(rows):
-        out.append(Where(page, start, start + len(lines[r]) if r < len(lines) else start))
-        if r < len(lines):
-            start += len(lines[r]) + 1
-    return out
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    facts: tuple[Fact, ...]
+    keys: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    problems: tuple[Problem, ...]
+    state: TableState
+    funds: Funds | None
+    total_score: Decimal | None
 
 
 def _flat(cell: str | None) -> str:
@@ -167,21 +212,18 @@ def _cell_at(row_where: Where, row: Sequence[str], i: int) -> tuple[str, Where]:
     return text, Where(row_where.page, start, start + len(text))
 
 
-def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str = "",
-               state: TableState | None = None) -> TableFacts:
-    """Facts of one table; `state` carries a table on from the previous page."""
+def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: str | None) -> _Rows:
+    """The facts of a run of one table's rows, read with (and into) `st`."""
     facts: list[Fact] = []
     keys: dict[str, str] = {}
     indicators: list[Indicator] = []
-    st = state or TableState(unit=table_unit(caption))
+    problems: list[Problem] = []
     unit, header, score_col, ind_header, levels = st.unit, st.header, st.score_col, st.ind_header, st.levels
-    part_score = None
     total_score = None
     funds: Funds | None = st.funds
-    spans = _row_spans(page, base, text, len(rows))
-    for r, row in enumerate(rows):
+    for r in rows:
+        row, where = r.cells, r.where
         cells = [squash(c) for c in row]
-        where = spans[r]
         # a unit stated anywhere in a header cell applies from here on
         for c in row:
             u = table_unit(c)
@@ -208,8 +250,8 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
         # the totals row of a funds block
         if header is not None and any(TOTAL_ROW.match(c) for c in label_cells):
             money = _funds_money(row, header, unit)
-            for field, (v, raw, col) in money.items():
-                facts.append(Fact(field, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True))
+            for name, (v, raw, col) in money.items():
+                facts.append(Fact(name, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True))
             rate = score = weight = None
             if "execution_rate" in header and header["execution_rate"] < len(row):
                 raw, at = _cell_at(where, row, header["execution_rate"])
@@ -217,7 +259,7 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
                 if rate is not None:
                     facts.append(Fact("execution_rate", rate, raw, "执行率", at, " | ".join(row)))
             if "score" in header and header["score"] < len(row):
-                score = part_score = parse_score(row[header["score"]])
+                score = parse_score(row[header["score"]])
             if "weight" in header and header["weight"] < len(row):
                 weight = parse_score(row[header["weight"]])
             funds = Funds({f: m[0] for f, m in money.items()}, [], rate, weight, score)
@@ -238,54 +280,47 @@ def read_table(rows: Rows, text: str, page: int | None, base: int, caption: str 
             ind_header = None
             continue
         # indicator rows (a key row repeated on the next page is not one: 项目名称 | X)
-        if ind_header is not None and not any(_key(c) for c in cells):
+        if ind_header is not None and not any(key_of(c) for c in cells):
             ind = _indicator(row, ind_header, levels, page)
             if ind is not None:
                 indicators.append(ind)
                 continue
+        # a problems cell: 存在问题 | 1.资金拨付滞后；2.…
+        section = section_of(cells[first]) if len(cells[first]) <= PROBLEM_LABEL_MAX else None
+        if section is not None:
+            text = key_value(row, first)
+            if text and not P.BARE_NUMBER.match(text) and not TEMPLATE_PROMPT.search(text):
+                for seq, item in enumerate(split_items(text), start=1):
+                    problems.append(Problem(section, seq, item, theme(item), project))
         # key cells and label cells
         for i, c in enumerate(cells):
-            key = _key(c)
+            key = key_of(c)
             if key is not None:
-                # the next cell with a value; a merged label cell repeats itself to the right
-                value = next((row[j].strip() for j in range(i + 1, len(row))
-                              if squash(row[j]) and squash(row[j]) != c), None)
+                value = key_value(row, i)
                 if value and key not in keys:
-                    keys[key] = " ".join(value.split())
+                    keys[key] = value
             elif c and not P.BARE_NUMBER.match(c):
                 text_i, at = _cell_at(where, row, i)
                 facts.extend(scan(text_i, page, at.start))
-    return TableFacts(tuple(facts), keys, tuple(indicators), part_score,
-                      TableState(unit, header, score_col, ind_header, levels, funds), funds, total_score)
+    state = TableState(unit, header, score_col, ind_header, levels, funds)
+    return _Rows(tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score)
 
 
 def _funds_money(row: Sequence[str], header: dict[str, int], unit: Unit | None) -> dict:
     """field -> (yuan, raw, column) for the money columns of a funds row."""
     out = {}
-    for name in ("budget_initial", "budget_adjusted", "expenditure"):
-        col = header.get(name)
+    for f in MONEY_COLUMNS:
+        col = header.get(f.name)
         if col is not None and col < len(row):
             raw = _flat(row[col])
             v = parse_money(raw, unit)
             if v is not None:
-                out[name] = (v, raw, col)
+                out[f.name] = (v, raw, col)
     return out
 
 
-def _key(cell: str) -> str | None:
-    """The key a label cell names; a label whose first characters were lost
-    ('级预算单位名称', seen in a web copy) still ends like one."""
-    c = cell.rstrip(":：")
-    keys = KEY_WORDS.get(c)
-    if keys:
-        return keys[0]  # the first key that lists it
-    if c.endswith(("单位名称", "部门名称")) and len(c) <= 10:
-        return "implementer"
-    return None
-
-
-def _cell(row: Sequence[str], cols: dict[str, int], field: str) -> str | None:
-    i = cols.get(field)
+def _cell(row: Sequence[str], cols: dict[str, int], name: str) -> str | None:
+    i = cols.get(name)
     if i is None or i >= len(row):
         return None
     v = " ".join((row[i] or "").split())
@@ -315,4 +350,4 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
     t, a = measure(target), measure(actual)
     return Indicator(None, levels[0], levels[1], l3, target, actual,
                      parse_score(weight) if weight else None, parse_score(score) if score else None,
-                     _cell(row, cols, "reason"), page, t.op, t.value, t.unit, a.op, a.value, a.unit)
+                     _cell(row, cols, "deviation_reason"), page, t.op, t.value, t.unit, a.op, a.value, a.unit)

@@ -1,0 +1,271 @@
+"""`records(doc)`: a Document read in named steps, each a plain function `Reading -> Reading`.
+
+    collect    the document's headings, paragraphs and tables, in order, with where they stand
+    segment    each paragraph is report text or a numbered project item; tables into forms
+    read       each part's facts: a paragraph's sentences, a form's rows
+    report     who reports, on what, for which year, and the report's own figures
+    projects   one project per named form and per numbered project item, in document order
+    indicators every form's indicator rows, each under its form's project
+    findings   the cross-checks, over the report and each form
+    amounts    every money amount in the text, tied to the field it fed
+    problems   the 存在的问题 / 改进措施 items, the report's and each form's
+
+The first statement of a field is its value; a later, different one is a finding.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from extract.model import BlockKind, Document
+from normalize import checks, identity
+from normalize import keys as linking
+from normalize import patterns as P
+from normalize import projects as proj
+from normalize.amounts import find_money
+from normalize.facts import scan
+from normalize.fields import PROJECTS, REPORTS, Kind
+from normalize.forms import segment_forms
+from normalize.model import AmountRow, Fact, Finding, Project, Records, Report, ReportKind, Where
+from normalize.parts import Form, Reading, Row, Table, Text
+from normalize.problems import problems as text_problems
+from normalize.tables import read_form
+
+# the report's figures a form or a sentence states, and the project's
+REPORT_MONEY = tuple(f.name for f in REPORTS if f.kind is Kind.MONEY)
+FIGURES = tuple(f.name for f in PROJECTS if f.kind in (Kind.MONEY, Kind.RATE))
+
+
+def records(doc: Document) -> Records:
+    """Everything one document states, as records."""
+    P.new_document()
+    r = collect(doc)
+    for step in STEPS:
+        r = step(r)
+    return Records(r.report, r.projects, r.indicators, r.amounts, r.findings, r.problems)
+
+
+def collect(doc: Document) -> Reading:
+    """The document's paragraphs and tables in order, each table with its rows' spans and caption."""
+    blocks: list[Text | Table] = []
+    for page in doc.pages:
+        caption = ""
+        for b in page.blocks:
+            if b.kind is BlockKind.TABLE:
+                blocks.append(Table(_rows(b.rows, page.number, b.start, b.text), page.number, len(blocks),
+                                    caption, b.continued))
+                caption = ""
+            else:
+                blocks.append(Text(b.text, page.number, b.start, (len(blocks), 0), b.kind is BlockKind.HEADING))
+                caption = b.text
+    return Reading(doc, title=identity.title(doc), blocks=tuple(blocks))
+
+
+def _rows(cells: tuple[tuple[str, ...], ...], page: int | None, base: int, text: str) -> tuple[Row, ...]:
+    """A table's rows with where each stands in the page text: one `|` line a row."""
+    out, start = [], base
+    lines = text.split("\n")
+    for r, row in enumerate(cells):
+        line = lines[r] if r < len(lines) else ""
+        out.append(Row(tuple(row), Where(page, start, start + len(line))))
+        start += len(line) + 1 if r < len(lines) else 0
+    return tuple(out)
+
+
+def segment(r: Reading) -> Reading:
+    """Each paragraph marked a numbered project item or left report text; the tables cut into forms."""
+    text = tuple(replace(t, item=proj.item(t.text, t.page, t.start)) for t in r.blocks if isinstance(t, Text))
+    blocks = {t.order: t for t in text}
+    ordered = tuple(blocks[b.order] if isinstance(b, Text) else b for b in r.blocks)
+    return replace(r, blocks=ordered, text=text, forms=segment_forms(ordered))
+
+
+def read(r: Reading) -> Reading:
+    """Each paragraph's sentences and each form's rows read to facts."""
+    text = tuple(replace(t, facts=tuple(scan(t.text, t.page, t.start))) for t in r.text)
+    forms, state = [], None
+    for f in r.forms:
+        got, state = read_form(f, state)
+        forms.append(got)
+    return replace(r, text=text, forms=tuple(forms))
+
+
+def _named(r: Reading) -> list[Form]:
+    return [f for f in r.forms if f.name]
+
+
+def _own_forms(r: Reading, kind: ReportKind) -> list[Form]:
+    """The report's own forms: those with no 项目名称, and a project report's one project form."""
+    named = _named(r)
+    own = [f for f in r.forms if not f.name]
+    return own + named if kind is ReportKind.PROJECT and len(named) == 1 else own
+
+
+def _items(r: Reading) -> list[Text]:
+    return [t for t in r.text if t.item is not None]
+
+
+def report(r: Reading) -> Reading:
+    """The report's kind, unit, year and date, and its figures: the first each own part states."""
+    stated = _project_count("\n".join(t.text for t in r.text if t.item is None))
+    kind = identity.report_kind(r.title, r.doc.text, len(_named(r)) + len(_items(r)), stated)
+    own = _own_forms(r, kind)
+    # the report's text and its own tables in document order; a project report states its
+    # figures in its project's form first (the standard's place for them), then in its text
+    facts = [x for f in own if f.name for x in f.facts] + _in_order(r, [f for f in own if not f.name])
+    keys: dict[str, str] = {}
+    for f in own:
+        for k, v in f.keys.items():
+            keys.setdefault(k, v)
+    unit = _unit(r, kind, keys)
+    report = Report(
+        report_kind=kind, unit_name=unit, region=identity.region(unit),
+        fiscal_year=identity.fiscal_year(r.title, r.doc.text), report_date=identity.report_date(r.doc),
+        **{name: _first(facts, name) for name in REPORT_MONEY},
+        execution_rate=_first(facts, "execution_rate"), self_score=_first(facts, "self_score"),
+        grade=_first(facts, "grade") or keys.get("grade"), project_count=stated, title=r.title,
+        unit_key=linking.unit_key(unit),
+    )
+    return replace(r, kind=kind, report_facts=tuple(facts), report=report)
+
+
+def _in_order(r: Reading, forms: list[Form]) -> list[Fact]:
+    """The facts of the report's text and of these forms, in document order."""
+    parts: list[tuple[tuple[int, int], tuple[Fact, ...]]] = [(t.order, t.facts) for t in r.text if t.item is None]
+    parts += [(f.order, f.facts) for f in forms]
+    return [fact for _, facts in sorted(parts, key=lambda p: p[0]) for fact in facts]
+
+
+def _unit(r: Reading, kind: ReportKind, keys: dict[str, str]) -> str | None:
+    """The reporting unit: a department report names itself in its text; a form names its
+    实施单位, else its 主管部门 (LABELING.md); project forms name the unit that fills them."""
+    own = identity.clean_unit(keys.get("unit_name")), identity.clean_unit(keys.get("department"))
+    if kind is ReportKind.DEPT_OVERALL:
+        unit = identity.unit_from_text(r.doc, r.title) or own[0] or own[1]
+    else:
+        unit = own[0] or identity.unit_from_text(r.doc, r.title) or own[1]
+    if unit is None:
+        named = [identity.clean_unit(f.keys.get("unit_name") or f.keys.get("department")) for f in _named(r)]
+        common = Counter(n for n in named if n).most_common(1)
+        unit = common[0][0] if common else None
+    return unit
+
+
+def projects(r: Reading) -> Reading:
+    """One project per named form and per numbered project paragraph, in document order."""
+    sources = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
+    out: list[Project] = []
+    for s in sources:
+        seq = len(out) + 1
+        if isinstance(s, Form):
+            name = identity.clean_unit(s.name) or s.name or ""
+            out.append(Project(seq, name, *(_first(s.facts, f) for f in FIGURES),
+                               score=_first(s.facts, "self_score"), grade=s.keys.get("grade"), page=s.page))
+        else:
+            assert s.item is not None
+            out.append(Project(seq, s.item.name, *(_first(s.facts, f) for f in FIGURES),
+                               score=_first(s.facts, "self_score"), grade=_first(s.facts, "grade"),
+                               summary=proj.summary(s.item.text), page=s.item.page))
+    rep = r.report
+    if r.kind is ReportKind.PROJECT:
+        if not out:
+            name = (proj.named_project(r.doc.text) or proj.title_project(_with_subtitle(r), rep.unit_name)
+                    or proj.body_project(r.doc.text))
+            if name:
+                out.append(Project(1, name, page=r.doc.pages[0].number))
+        if len(out) == 1:  # the report is about this project: what the report states is its
+            p = out[0]
+            out[0] = replace(p, **{f: getattr(rep, f) if getattr(p, f) is None else getattr(p, f)
+                                   for f in FIGURES},
+                             score=p.score if p.score is not None else rep.self_score)
+    out = [replace(p, project_key=linking.project_key(rep.unit_name, p.project_name)) for p in out]
+    return replace(r, projects=tuple(out), sources=tuple(sources))
+
+
+def indicators(r: Reading) -> Reading:
+    """Every form's indicator rows, a project form's under its project's name."""
+    names = _project_names(r)
+    out = []
+    for f in r.forms:
+        out.extend(replace(i, project_name=names.get(f.order)) for i in f.indicators)
+    return replace(r, indicators=tuple(out))
+
+
+def findings(r: Reading) -> Reading:
+    """The cross-checks: the report against itself, and each form against its own figures."""
+    rep = r.report
+    out: list[Finding] = checks.check(rep, r.projects, r.report_facts)
+    bands = checks.bands(r.doc.text)
+    own = [f for f in r.forms if not f.name]
+    for f in own:
+        out += checks.form_checks(f.funds, f.indicators, f.total_score, rep.grade, bands)
+    if all(f.total_score is None for f in own) and not _named(r):
+        out += checks.grade_matches_score(rep.self_score, rep.grade, bands, "")  # a narrative report
+    for p, s in zip(r.projects, r.sources):
+        if isinstance(s, Form):
+            out += checks.form_checks(s.funds, s.indicators, s.total_score, s.keys.get("grade"), bands,
+                                      f"project[{p.seq}].")
+    return replace(r, findings=tuple(out))
+
+
+def amounts(r: Reading) -> Reading:
+    """Every money amount in the text, each tied to the field it fed where it fed one."""
+    facts = [f for t in r.text for f in t.facts] + [f for form in r.forms for f in form.facts]
+    fed = {(f.where.page, f.where.start): f for f in facts if f.money}
+    rows: list[AmountRow] = []
+    seen = set()
+    for page in r.doc.pages:
+        for m in find_money(page.text):
+            f = fed.get((page.number, m.start))
+            seen.add((page.number, m.start))
+            ctx = page.text[max(0, m.start - 30): m.end + 30].replace("\n", " ")
+            rows.append(AmountRow(f.field if f else None, f.label if f else None, m.raw, m.yuan,
+                                  page.number, m.start, m.end, ctx))
+    # amounts read from table cells under a unit header (41.28 under 单位：万元)
+    for (pg, start), f in fed.items():
+        if (pg, start) not in seen:
+            rows.append(AmountRow(f.field, f.label, f.raw, f.value, pg, f.where.start, f.where.end, f.context))
+    return replace(r, amounts=tuple(rows))
+
+
+def problems(r: Reading) -> Reading:
+    """The 存在的问题 / 改进措施 items of the report's text, then each project form's own."""
+    out = list(text_problems(b for pg in r.doc.pages for b in pg.blocks))
+    names = _project_names(r)
+    for f in r.forms:
+        out += [replace(x, project_name=names.get(f.order)) for x in f.problems]
+    return replace(r, problems=tuple(out))
+
+
+def _project_names(r: Reading) -> dict[tuple[int, int], str]:
+    """A project form's place -> its project's name."""
+    return {s.order: p.project_name for p, s in zip(r.projects, r.sources) if isinstance(s, Form)}
+
+
+STEPS = (segment, read, report, projects, indicators, findings, amounts, problems)
+
+
+def _first(facts: Iterable[Fact], name: str):
+    return next((f.value for f in facts if f.field == name), None)
+
+
+def _with_subtitle(r: Reading) -> str | None:
+    """The title with a bracketed subtitle line under it: '…自评报告' + '(林业专项行动经费项目)'."""
+    title = r.title
+    blocks = [b for p in r.doc.pages for b in p.blocks][:6]
+    for a, b in zip(blocks, blocks[1:]):
+        if title and a.text.strip("# ") == title and P.fold(b.text).strip().startswith("(") \
+                and P.fold(b.text).strip().endswith(")") and len(b.text) <= 50:
+            return title + b.text.strip()
+    return title
+
+
+def _project_count(text: str) -> int | None:
+    m = P.PROJECT_COUNT.search(P.fold(text))
+    return int(m.group("n")) if m else None
+
+
+__all__ = ["records", "collect", "segment", "read", "report", "projects", "indicators", "findings", "amounts",
+           "problems", "STEPS"]
