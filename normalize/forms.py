@@ -21,21 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import regex
-
+from normalize import patterns as P
 from normalize.parts import Carry, Form, Piece, Row, Table, Text
 from normalize.tables import project_name_in, squash
 
-# a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表; a longer text
-# that names one is a sentence about it ("附表：…" stays short enough)
-FORM_TITLE = regex.compile(r"自评表|绩效评价表")
+# a longer text that names a form is a sentence about it ("附表：…自评表" stays short enough)
 TITLE_MAX = 40
 
 
 def form_title(text: str) -> str | None:
     """The text, squashed, if it is a form's title."""
     s = squash(text)
-    return s if len(s) <= TITLE_MAX and FORM_TITLE.search(s) else None
+    return s if len(s) <= TITLE_MAX and P.FORM_TITLE.search(s) else None
 
 
 def title_row(cells: Sequence[str]) -> str | None:

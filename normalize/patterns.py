@@ -89,8 +89,9 @@ PROJECT_COUNT = regex.compile(
 # the grade a report states: "评价等级为优秀", "等次：良", "自评为优"
 GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中差])(?![化势质先惠点等])")
 
-# terminators of a label's window: a value belongs to the label before it in the same clause
-CLAUSE_END = regex.compile(r"[。；;！？!?\n]")
+# a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表 (in a short line:
+# a form starts there, a problems section ends there)
+FORM_TITLE = regex.compile(r"自评表|绩效评价表")
 
 # an indicator's target or actual value: "≥120盏", ">=90%", "=100%", "≤85万元", "2.6亿元", "每亩100"
 MEASURE = regex.compile(

@@ -17,6 +17,7 @@ from importlib.resources import files
 import regex
 
 from extract.model import Block, BlockKind
+from normalize import patterns as P
 from normalize.model import Problem, Section
 from normalize.segment import words
 
@@ -90,7 +91,7 @@ def problems(blocks: Iterable[Block]) -> list[Problem]:
             if opened is not None:
                 section = opened
                 continue
-            if CHAPTER.match(text) or b.kind is BlockKind.HEADING:
+            if CHAPTER.match(text) or P.FORM_TITLE.search(text) or b.kind is BlockKind.HEADING:
                 section = None
                 continue
         if section is None:

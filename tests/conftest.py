@@ -31,6 +31,11 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/records/*.json from what jixiao reads now; review the diff")
+
+
 @pytest.fixture(scope="session")
 def samples() -> Path:
     """The committed sample reports (samples/)."""

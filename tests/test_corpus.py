@@ -15,7 +15,7 @@ import sys
 import pytest
 from conftest import run_cli
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]  # ingests the whole development corpus
 
 # F1 floors per format: the report-level fields and the project rows
 FLOORS = {"report": 0.90, "projects": 0.85}

@@ -42,6 +42,8 @@ from conftest import (
 
 from export import Store
 
+pytestmark = pytest.mark.slow  # runs are killed and run again
+
 COPIES = 12  # of each of the four samples: 48 reports (a run long enough for its timed kill points)
 COMMIT_EVERY = 5
 

@@ -13,6 +13,8 @@ from conftest import TABLES, assert_same_dataset, assert_sound_dataset, comparab
 
 from jixiao.run import ingest
 
+pytestmark = pytest.mark.slow  # a Dask LocalCluster is started
+
 distributed = pytest.importorskip("distributed")
 NAMES = ("000.txt", "000.docx", "201.docx", "202.xlsx")
 

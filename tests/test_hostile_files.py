@@ -42,6 +42,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, SAMPLES
 
+pytestmark = pytest.mark.slow  # time limits, memory caps and killed workers
+
 pypdf = pytest.importorskip("pypdf")  # a dev dependency: the encrypted PDFs are written with it
 
 HTML_PAGE = ("<!DOCTYPE html>\n<html><head><meta charset=\"gbk\"><title>502 Bad Gateway</title></head>\n"

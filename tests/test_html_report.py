@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, copy_samples, run_cli
 
+pytestmark = pytest.mark.slow  # the page is opened in headless Chromium
+
 SAMPLE_NAMES = ("000.txt", "000.docx", "101.docx", "201.docx", "202.xlsx", "203.docx")
 SECTIONS = ("filters", "totals", "units", "distribution", "findings", "problems")
 CHARTS = ("chart-totals", "chart-units", "chart-rates", "chart-scores")

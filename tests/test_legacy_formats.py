@@ -30,6 +30,8 @@ from conftest import SAMPLES, copy_samples, golden, rows, run_cli
 
 import extract
 
+pytestmark = pytest.mark.slow  # LibreOffice converts the .doc/.wps samples; the scan is read by OCR
+
 D = Decimal
 NAMES = ("000.doc", "101.wps", "301.ofd", "101.scan.pdf", "bundle.zip")
 REPORT_302 = "bundle.zip!青山县文旅局/2023年度项目支出绩效自评报告.docx"

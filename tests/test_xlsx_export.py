@@ -268,6 +268,7 @@ def soffice_csv(xlsx: Path, dest: Path) -> subprocess.CompletedProcess:
          "--outdir", str(dest), str(xlsx)], capture_output=True, text=True, timeout=180)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_it(exported, hostile, tmp_path):
     ref = soffice_csv(SAMPLES / "202.xlsx", tmp_path / "ref")
