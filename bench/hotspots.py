@@ -52,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     prof.dump_stats(args.output)
     pages = sum(r.file.pages or 0 for r in results)
     print(f"first file (fresh-worker set-up included): {first.file.file_name} {warm:.2f}s")
-    print(f"profiled {len(results)} {args.format} files, {pages} pages, {wall:.2f}s"
-          + (f" = {pages / wall:.2f} pages/s" if pages else "") + f"; stats in {args.output}")
+    print(
+        f"profiled {len(results)} {args.format} files, {pages} pages, {wall:.2f}s"
+        + (f" = {pages / wall:.2f} pages/s" if pages else "")
+        + f"; stats in {args.output}"
+    )
     stats = pstats.Stats(str(args.output))
     stats.sort_stats("cumulative")
     print(f"\n== top {args.top} by cumulative time ==")

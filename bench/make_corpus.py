@@ -53,8 +53,18 @@ class Base:
 
 
 # Weights within each format group: short reports are common, 20-30 page ones rare.
-PDF_DOCX_WEIGHTS = {"101": 15, "201": 15, "203": 15, "000": 10, "L01": 15, "L05": 10, "L09": 8, "L14": 6,
-                    "L20": 4, "L30": 2}
+PDF_DOCX_WEIGHTS = {
+    "101": 15,
+    "201": 15,
+    "203": 15,
+    "000": 10,
+    "L01": 15,
+    "L05": 10,
+    "L09": 8,
+    "L14": 6,
+    "L20": 4,
+    "L30": 2,
+}
 SAMPLE_COUNTY = {"000": "龙山", "101": "青山", "201": "青山", "203": "青山", "202": "青山"}
 FORMAT_WEIGHTS = {"pdf": 45, "docx": 45, "txt": 5, "xlsx": 5}
 
@@ -208,15 +218,24 @@ def make(out: Path, n: int, scans: int = 0, seed: int = 1, log=print) -> dict:
     for d in out.iterdir():  # folders emptied by a trim
         if d.is_dir() and not any(d.iterdir()):
             d.rmdir()
-    manifest = {"generator": templates.GENERATOR, "fingerprint": fp, "seed": seed, "n": n, "scans": scans,
-                "files": files, "scan_files": scan_files}
+    manifest = {
+        "generator": templates.GENERATOR,
+        "fingerprint": fp,
+        "seed": seed,
+        "n": n,
+        "scans": scans,
+        "files": files,
+        "scan_files": scan_files,
+    }
     mpath.write_text(json.dumps(manifest, ensure_ascii=False, indent=0))
     counts: dict[str, int] = {}
     for f in files:
         counts[f["format"]] = counts.get(f["format"], 0) + 1
     pdf_pages = sum(f["pages"] for f in files if f["format"] == "pdf")
-    log(f"corpus {out}: {n} files ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}), "
-        f"{pdf_pages} PDF pages, {scans} scans; {made} written in {time.perf_counter() - t0:.1f}s")
+    log(
+        f"corpus {out}: {n} files ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}), "
+        f"{pdf_pages} PDF pages, {scans} scans; {made} written in {time.perf_counter() - t0:.1f}s"
+    )
     return manifest
 
 
@@ -224,7 +243,7 @@ def inputs(out: Path, manifest: dict, n: int, with_scans: bool) -> list[Path]:
     """The paths to give `jixiao ingest` for the first n files: whole folders, then single files."""
     full, rest = divmod(n, PER_FOLDER)
     paths = [out / f"b{k:03d}" for k in range(full)]
-    paths += [out / f["path"] for f in manifest["files"][full * PER_FOLDER: n]] if rest else []
+    paths += [out / f["path"] for f in manifest["files"][full * PER_FOLDER : n]] if rest else []
     if with_scans and manifest["scan_files"]:
         paths.append(out / "scans")
     return paths
@@ -234,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, metavar="OUT_DIR")
     ap.add_argument("--n", type=int, default=1000, help="reports to make (default 1000)")
-    ap.add_argument("--scans", type=int, default=0, help="scanned PDFs to add under OUT_DIR/scans (default 0)")
+    ap.add_argument(
+        "--scans", type=int, default=0, help="scanned PDFs to add under OUT_DIR/scans (default 0)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     make(args.out, args.n, args.scans, args.seed)

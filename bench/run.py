@@ -46,6 +46,7 @@ TARGET_RERUN = 0.05  # a re-run on unchanged input under 5% of the first run
 
 # ---- raw pypdfium2 ------------------------------------------------------------------------
 
+
 def _raw_text(path: str) -> tuple[int, int, float]:
     import pypdfium2 as pdfium
 
@@ -76,12 +77,18 @@ def raw_pdfium(pdfs: list[Path], workers: int) -> dict:
         got = list(pool.imap_unordered(_raw_text, [str(p) for p in pdfs], chunksize=1))
         wall = time.perf_counter() - t0
     pages = sum(g[0] for g in got)
-    return {"files": len(pdfs), "pages": pages, "chars": sum(g[1] for g in got), "wall_s": round(wall, 3),
-            "pages_per_s": round(pages / wall, 1) if wall else None,
-            "cpu_s": round(sum(g[2] for g in got), 3)}
+    return {
+        "files": len(pdfs),
+        "pages": pages,
+        "chars": sum(g[1] for g in got),
+        "wall_s": round(wall, 3),
+        "pages_per_s": round(pages / wall, 1) if wall else None,
+        "cpu_s": round(sum(g[2] for g in got), 3),
+    }
 
 
 # ---- jixiao -------------------------------------------------------------------------------
+
 
 def jixiao_cmd() -> list[str]:
     script = Path(sys.executable).parent / "jixiao"
@@ -102,9 +109,13 @@ def ingest(paths: list[Path], out: Path, workers: int, log_name: str) -> dict:
             code = proc.wait()
         wall = time.perf_counter() - t0
     lines = err.read_text(errors="replace").splitlines()
-    return {"exit_code": code, "wall_s": round(wall, 3), "rss": sampler.peaks.summary(),
-            "failed_lines": [ln for ln in lines if ln.startswith("FAILED")][:10],
-            "summary": [ln for ln in lines if not ln.startswith("FAILED")][-3:]}
+    return {
+        "exit_code": code,
+        "wall_s": round(wall, 3),
+        "rss": sampler.peaks.summary(),
+        "failed_lines": [ln for ln in lines if ln.startswith("FAILED")][:10],
+        "summary": [ln for ln in lines if not ln.startswith("FAILED")][-3:],
+    }
 
 
 def table(out: Path, name: str):
@@ -148,11 +159,14 @@ def files_figures(out: Path, workers: int, wall: float) -> dict:
         b["seconds"] = round(b["seconds"], 2)
     slow = sorted(t, key=lambda r: -r["seconds"])[:5]
     return {
-        "files": len(t), "status": status,
+        "files": len(t),
+        "status": status,
         "docs_per_s": round(len(t) / wall, 2),
-        "pdf_files": len(pdf), "pdf_pages": pdf_pages,
+        "pdf_files": len(pdf),
+        "pdf_pages": pdf_pages,
         "pdf_pages_per_s_wall": round(pdf_pages / wall, 2),
-        "text_pdf_files": len(text_pdf), "text_pdf_pages": tp_pages,
+        "text_pdf_files": len(text_pdf),
+        "text_pdf_pages": tp_pages,
         "text_pdf_seconds_sum": round(tp_seconds, 2),
         "text_pdf_pages_per_s_workers": round(tp_pages / (tp_seconds / workers), 2) if tp_seconds else None,
         "text_pdf_pages_per_s_wall": round(tp_pages / wall, 2),
@@ -164,10 +178,13 @@ def files_figures(out: Path, workers: int, wall: float) -> dict:
 
 # ---- the run ------------------------------------------------------------------------------
 
+
 def environment(workers: int) -> dict:
     def git(*a: str) -> str:
         try:
-            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+            return subprocess.run(
+                ["git", *a], cwd=ROOT, capture_output=True, text=True, timeout=30
+            ).stdout.strip()
         except OSError:
             return ""
 
@@ -181,8 +198,11 @@ def environment(workers: int) -> dict:
             versions[mod] = None
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
-        "cpus": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "workers": workers, "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "workers": workers,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         "git": git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(git("status", "--porcelain", "--", "extract", "normalize", "export", "jixiao")),
@@ -193,7 +213,7 @@ def environment(workers: int) -> dict:
 def warm(paths: list[Path]) -> None:
     """Read every input once, so neither side of the comparison pays for the disk."""
     for p in paths:
-        for f in (sorted(p.rglob("*")) if p.is_dir() else [p]):
+        for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
             if f.is_file():
                 f.read_bytes()
 
@@ -205,8 +225,10 @@ def pdfs_of(corpus: Path, manifest: dict, n: int) -> list[Path]:
 def run(args) -> dict:
     rss_sizes = [int(x) for x in args.files_for_rss.split(",")] if args.files_for_rss else []
     n_corpus = max([args.n, *rss_sizes])
-    res: dict = {"args": vars(args) | {"corpus": str(args.corpus), "work": str(args.work)},
-                 "env": environment(args.workers)}
+    res: dict = {
+        "args": vars(args) | {"corpus": str(args.corpus), "work": str(args.work)},
+        "env": environment(args.workers),
+    }
     print(f"corpus: {n_corpus} files in {args.corpus} ...", flush=True)
     manifest = make_corpus.make(args.corpus, n_corpus, args.scans, args.seed)
     paths = make_corpus.inputs(args.corpus, manifest, args.n, with_scans=True)
@@ -228,10 +250,14 @@ def run(args) -> dict:
     before, link_before = row_counts(out), os.readlink(out / "current")
     again = ingest(paths, out, args.workers, "rerun")
     after, link_after = row_counts(out), os.readlink(out / "current")
-    res["rerun"] = {"wall_s": again["wall_s"], "exit_code": again["exit_code"],
-                    "pct_of_first": round(100 * again["wall_s"] / first["wall_s"], 2),
-                    "rows_added": {k: after.get(k, 0) - before.get(k, 0) for k in sorted(set(before) | set(after))},
-                    "new_version": link_before != link_after, "summary": again["summary"]}
+    res["rerun"] = {
+        "wall_s": again["wall_s"],
+        "exit_code": again["exit_code"],
+        "pct_of_first": round(100 * again["wall_s"] / first["wall_s"], 2),
+        "rows_added": {k: after.get(k, 0) - before.get(k, 0) for k in sorted(set(before) | set(after))},
+        "new_version": link_before != link_after,
+        "summary": again["summary"],
+    }
 
     # the same PDFs alone, end to end: start-up, reading, parsing and the commit, on the
     # very files the raw run read
@@ -240,8 +266,12 @@ def run(args) -> dict:
     print(f"jixiao ingest: the {len(pdfs)} text PDFs alone -> {o} ...", flush=True)
     alone = ingest(pdfs, o, args.workers, "pdf-only")
     pages = files_figures(o, args.workers, alone["wall_s"])["text_pdf_pages"]
-    res["pdf_only"] = {"wall_s": alone["wall_s"], "exit_code": alone["exit_code"], "pages": pages,
-                       "pages_per_s": round(pages / alone["wall_s"], 2)}
+    res["pdf_only"] = {
+        "wall_s": alone["wall_s"],
+        "exit_code": alone["exit_code"],
+        "pages": pages,
+        "pages_per_s": round(pages / alone["wall_s"], 2),
+    }
     shutil.rmtree(o, ignore_errors=True)
 
     # the ceiling again, right after jixiao's runs: this machine's speed drifts by 10-20%
@@ -258,10 +288,19 @@ def run(args) -> dict:
         o = args.work / f"rss-{k}"
         shutil.rmtree(o, ignore_errors=True)
         print(f"RSS run: first {k} files -> {o} ...", flush=True)
-        r = ingest(make_corpus.inputs(args.corpus, manifest, k, with_scans=False), o, args.workers, f"rss-{k}")
+        r = ingest(
+            make_corpus.inputs(args.corpus, manifest, k, with_scans=False), o, args.workers, f"rss-{k}"
+        )
         figs = files_figures(o, args.workers, r["wall_s"])
-        res["rss_growth"].append({"files": k, "wall_s": r["wall_s"], "docs_per_s": figs["docs_per_s"],
-                                  "exit_code": r["exit_code"], **r["rss"]})
+        res["rss_growth"].append(
+            {
+                "files": k,
+                "wall_s": r["wall_s"],
+                "docs_per_s": figs["docs_per_s"],
+                "exit_code": r["exit_code"],
+                **r["rss"],
+            }
+        )
         shutil.rmtree(o, ignore_errors=True)
     if len(res["rss_growth"]) >= 2:
         a, b = res["rss_growth"][0], res["rss_growth"][-1]
@@ -290,6 +329,7 @@ def acceptance(res: dict) -> dict:
 
 # ---- the report ---------------------------------------------------------------------------
 
+
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.1%}"
 
@@ -297,46 +337,84 @@ def _pct(x: float | None) -> str:
 def report(res: dict) -> str:
     e, raw, i, r = res["env"], res["raw"], res["ingest"], res["rerun"]
     L = []
-    L.append(f"jixiao benchmark  {e['when']}  git {e['git']}{' (dirty)' if e['git_dirty'] else ''}  "
-             f"{e['cpus_usable']}/{e['cpus']} cores, {e['workers']} workers  load {e['loadavg_start']} -> "
-             f"{e.get('loadavg_end')}")
-    L.append(f"corpus: {i['files']} files ({', '.join(f'{k} {v}' for k, v in sorted(i['status'].items()))}); "
-             f"{i['pdf_files']} PDFs with {i['pdf_pages']} pages")
+    L.append(
+        f"jixiao benchmark  {e['when']}  git {e['git']}{' (dirty)' if e['git_dirty'] else ''}  "
+        f"{e['cpus_usable']}/{e['cpus']} cores, {e['workers']} workers  load {e['loadavg_start']} -> "
+        f"{e.get('loadavg_end')}"
+    )
+    L.append(
+        f"corpus: {i['files']} files ({', '.join(f'{k} {v}' for k, v in sorted(i['status'].items()))}); "
+        f"{i['pdf_files']} PDFs with {i['pdf_pages']} pages"
+    )
     L.append("")
     rows = [
-        ("raw pypdfium2 text, text PDFs", f"{res.get('raw_pps', raw['pages_per_s'])} pages/s",
-         f"{raw['pages']} pages; mean of a run before jixiao's ({raw['pages_per_s']} pages/s, {raw['wall_s']} s) "
-         f"and one after ({res['raw_after']['pages_per_s'] if 'raw_after' in res else 'n/a'} pages/s)"),
+        (
+            "raw pypdfium2 text, text PDFs",
+            f"{res.get('raw_pps', raw['pages_per_s'])} pages/s",
+            f"{raw['pages']} pages; mean of a run before jixiao's ({raw['pages_per_s']} pages/s, {raw['wall_s']} s) "
+            f"and one after ({res['raw_after']['pages_per_s'] if 'raw_after' in res else 'n/a'} pages/s)",
+        ),
         ("jixiao wall time", f"{i['wall_s']} s", f"exit {i['exit_code']}"),
         ("jixiao docs/s (all files)", f"{i['docs_per_s']} docs/s", f"{i['files']} files / wall"),
-        ("jixiao PDF pages/s, end to end", f"{i['pdf_pages_per_s_wall']} pages/s",
-         f"all {i['pdf_pages']} PDF pages / wall (wall includes DOCX etc.)"),
-        ("jixiao text-PDF pages/s, per-file", f"{i['text_pdf_pages_per_s_workers']} pages/s",
-         f"{i['text_pdf_pages']} pages / (sum of PDF seconds {i['text_pdf_seconds_sum']} / {e['workers']})"),
+        (
+            "jixiao PDF pages/s, end to end",
+            f"{i['pdf_pages_per_s_wall']} pages/s",
+            f"all {i['pdf_pages']} PDF pages / wall (wall includes DOCX etc.)",
+        ),
+        (
+            "jixiao text-PDF pages/s, per-file",
+            f"{i['text_pdf_pages_per_s_workers']} pages/s",
+            f"{i['text_pdf_pages']} pages / (sum of PDF seconds {i['text_pdf_seconds_sum']} / {e['workers']})",
+        ),
         ("RATIO per-file PDF rate / raw", _pct(i["ratio_workers"]), f"target >= {TARGET_RATIO:.0%}"),
-        ("RATIO end-to-end (wall) / raw", _pct(i["ratio_wall"]),
-         f"text-PDF pages / wall; target >= {TARGET_RATIO:.0%}"),
-        ("peak RSS per worker (max)", f"{i['rss']['worker_peak_mb']} MB",
-         f"median {i['rss']['worker_median_peak_mb']} MB over {i['rss']['workers_seen']} worker pids; "
-         f"target < {TARGET_WORKER_MB} MB"),
-        ("peak RSS jixiao main process", f"{i['rss']['main_peak_mb']} MB",
-         f"jixiao + children at once: {i['rss']['total_peak_mb']} MB"),
-        ("re-run, unchanged input", f"{r['wall_s']} s = {r['pct_of_first']}% of first",
-         f"rows added {sum(r['rows_added'].values())}, new version {r['new_version']}; target < 5%"),
+        (
+            "RATIO end-to-end (wall) / raw",
+            _pct(i["ratio_wall"]),
+            f"text-PDF pages / wall; target >= {TARGET_RATIO:.0%}",
+        ),
+        (
+            "peak RSS per worker (max)",
+            f"{i['rss']['worker_peak_mb']} MB",
+            f"median {i['rss']['worker_median_peak_mb']} MB over {i['rss']['workers_seen']} worker pids; "
+            f"target < {TARGET_WORKER_MB} MB",
+        ),
+        (
+            "peak RSS jixiao main process",
+            f"{i['rss']['main_peak_mb']} MB",
+            f"jixiao + children at once: {i['rss']['total_peak_mb']} MB",
+        ),
+        (
+            "re-run, unchanged input",
+            f"{r['wall_s']} s = {r['pct_of_first']}% of first",
+            f"rows added {sum(r['rows_added'].values())}, new version {r['new_version']}; target < 5%",
+        ),
     ]
     if "pdf_only" in res:
         po = res["pdf_only"]
         rows[7:7] = [
-            ("jixiao on the PDFs alone, end to end", f"{po['pages_per_s']} pages/s",
-             f"{po['pages']} pages / {po['wall_s']} s wall: a fresh run on the raw run's files"),
+            (
+                "jixiao on the PDFs alone, end to end",
+                f"{po['pages_per_s']} pages/s",
+                f"{po['pages']} pages / {po['wall_s']} s wall: a fresh run on the raw run's files",
+            ),
             ("RATIO PDFs alone, end to end / raw", _pct(po["ratio"]), f"target >= {TARGET_RATIO:.0%}"),
         ]
     for g in res["rss_growth"]:
-        rows.append((f"RSS run, {g['files']} files", f"worker {g['worker_peak_mb']} MB",
-                     f"main {g['main_peak_mb']} MB, {g['workers_seen']} worker pids, {g['docs_per_s']} docs/s"))
+        rows.append(
+            (
+                f"RSS run, {g['files']} files",
+                f"worker {g['worker_peak_mb']} MB",
+                f"main {g['main_peak_mb']} MB, {g['workers_seen']} worker pids, {g['docs_per_s']} docs/s",
+            )
+        )
     if "rss_ratio_worker" in res:
-        rows.append(("RSS growth, big / small run", f"worker x{res['rss_ratio_worker']}",
-                     f"main x{res['rss_ratio_main']}; target <= x{TARGET_RSS_GROWTH}"))
+        rows.append(
+            (
+                "RSS growth, big / small run",
+                f"worker x{res['rss_ratio_worker']}",
+                f"main x{res['rss_ratio_main']}; target <= x{TARGET_RSS_GROWTH}",
+            )
+        )
     w0 = max(len(a) for a, _, _ in rows)
     w1 = max(len(b) for _, b, _ in rows)
     L += [f"  {a:<{w0}}  {b:>{w1}}   {c}" for a, b, c in rows]
@@ -345,24 +423,36 @@ def report(res: dict) -> str:
     L.append(f"    {'template':<14}{'files':>6}{'pages':>7}{'s/file':>8}{'s/page':>8}{'share':>7}")
     for k, b in i["by_template"].items():
         spp = f"{b['s_per_page']:.3f}" if b["s_per_page"] is not None else "-"
-        L.append(f"    {k:<14}{b['files']:>6}{b['pages']:>7}{b['s_per_file']:>8.3f}{spp:>8}{b['share_pct']:>6.1f}%")
+        L.append(
+            f"    {k:<14}{b['files']:>6}{b['pages']:>7}{b['s_per_file']:>8.3f}{spp:>8}{b['share_pct']:>6.1f}%"
+        )
     L.append("  slowest files: " + ", ".join(f"{s['file']} {s['seconds']:.1f}s" for s in i["slowest"]))
     if i["failed_lines"]:
         L.append("  failed: " + "; ".join(i["failed_lines"][:3]))
     L.append("")
-    L.append("  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in res["acceptance"].items()))
+    L.append(
+        "  acceptance: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in res["acceptance"].items())
+    )
     return "\n".join(L)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="reports in the main run (default 1000)")
-    ap.add_argument("--workers", type=int, default=2, help="processes, for jixiao and for raw pypdfium2 (default 2)")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="processes, for jixiao and for raw pypdfium2 (default 2)"
+    )
     ap.add_argument("--scans", type=int, default=0, help="scanned PDFs added to the main run (default 0)")
-    ap.add_argument("--files-for-rss", metavar="A,B", help="also ingest the first A, then the first B files "
-                    "into fresh folders and compare worker RSS (e.g. 500,5000)")
+    ap.add_argument(
+        "--files-for-rss",
+        metavar="A,B",
+        help="also ingest the first A, then the first B files "
+        "into fresh folders and compare worker RSS (e.g. 500,5000)",
+    )
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--corpus", type=Path, default=HERE / "corpus", help="corpus folder (default bench/corpus)")
+    ap.add_argument(
+        "--corpus", type=Path, default=HERE / "corpus", help="corpus folder (default bench/corpus)"
+    )
     ap.add_argument("--work", type=Path, default=HERE / "out", help="datasets and logs (default bench/out)")
     ap.add_argument("--json", type=Path, default=HERE / "results" / "latest.json")
     args = ap.parse_args(argv)

@@ -53,11 +53,31 @@ SPECS = (
 )
 
 PROJECT_NAMES = (
-    "农村公路养护", "义务教育薄弱环节改善", "基层医疗卫生机构能力建设", "高标准农田建设", "城区污水管网改造",
-    "农村饮水安全巩固提升", "公共文化服务体系建设", "全民健身设施建设", "乡村振兴衔接资金", "森林防火",
-    "城乡居民养老保险补助", "残疾人康复服务", "食品安全抽检", "农产品质量安全监测", "河道清淤整治",
-    "智慧城市运维", "电子政务外网运维", "城区路灯维修改造", "老旧小区改造", "动物疫病防控",
-    "地质灾害防治", "退役军人优抚", "农村人居环境整治", "妇幼健康服务", "公共法律服务",
+    "农村公路养护",
+    "义务教育薄弱环节改善",
+    "基层医疗卫生机构能力建设",
+    "高标准农田建设",
+    "城区污水管网改造",
+    "农村饮水安全巩固提升",
+    "公共文化服务体系建设",
+    "全民健身设施建设",
+    "乡村振兴衔接资金",
+    "森林防火",
+    "城乡居民养老保险补助",
+    "残疾人康复服务",
+    "食品安全抽检",
+    "农产品质量安全监测",
+    "河道清淤整治",
+    "智慧城市运维",
+    "电子政务外网运维",
+    "城区路灯维修改造",
+    "老旧小区改造",
+    "动物疫病防控",
+    "地质灾害防治",
+    "退役军人优抚",
+    "农村人居环境整治",
+    "妇幼健康服务",
+    "公共法律服务",
 )
 OUTCOMES = (
     "项目按计划完成建设任务，工程一次性通过验收，群众反映良好。",
@@ -69,9 +89,12 @@ OUTCOMES = (
     "受物价上涨和施工条件影响，个别子项目进度略有滞后，已于次年一季度完成。",
 )
 WORKS = (
-    "完成年度重点工作任务，各项业务工作有序推进", "加强干部队伍建设，开展业务培训 6 期",
-    "规范财务管理，严格执行中央八项规定精神", "推进政务公开，按时公开部门预决算信息",
-    "落实安全生产责任制，全年未发生安全事故", "做好信访维稳工作，群众来信来访按期办结率 100%",
+    "完成年度重点工作任务，各项业务工作有序推进",
+    "加强干部队伍建设，开展业务培训 6 期",
+    "规范财务管理，严格执行中央八项规定精神",
+    "推进政务公开，按时公开部门预决算信息",
+    "落实安全生产责任制，全年未发生安全事故",
+    "做好信访维稳工作，群众来信来访按期办结率 100%",
 )
 INDICATORS = (  # (一级, 二级, 三级, 指标值, 完成值) of the kind the forms carry
     ("产出指标", "数量指标", "完成建设任务数量", "≥{a}个", "{a}个"),
@@ -96,31 +119,54 @@ def _project(rng: random.Random, unit: str, year: int, name: str) -> dict:
     rate_pick = rng.choice((D("1"), D("1"), D("0.985"), D("0.962"), D("0.931")))
     spent = (budget * rate_pick).quantize(CENT, ROUND_HALF_UP)
     initial = (budget * D(rng.choice(("1", "1", "0.9", "0.85")))).quantize(CENT, ROUND_HALF_UP)
-    return {"name": f"{name}项目", "unit": unit, "initial": initial, "budget": budget, "spent": spent,
-            "rate": (spent / budget * 100).quantize(CENT, ROUND_HALF_UP),
-            "score": rng.choice(("86", "88", "90", "92", "95", "96.5")), "year": year}
+    return {
+        "name": f"{name}项目",
+        "unit": unit,
+        "initial": initial,
+        "budget": budget,
+        "spent": spent,
+        "rate": (spent / budget * 100).quantize(CENT, ROUND_HALF_UP),
+        "score": rng.choice(("86", "88", "90", "92", "95", "96.5")),
+        "year": year,
+    }
 
 
 def _form(p: dict, rng: random.Random, county: str) -> dict:
     """A project as the dict tools/make_forms.py's form table takes (weights add to 100)."""
     picks = sorted(rng.sample(range(len(INDICATORS)), 8))
     weights = ["15", "10", "10", "10", "15", "10", "10", "10"]
-    fill = {"a": rng.randint(3, 60), "b": rng.randint(200, 9000), "c": p["budget"], "e": p["spent"],
-            "d": rng.randint(10, 300), "y": p["year"]}
+    fill = {
+        "a": rng.randint(3, 60),
+        "b": rng.randint(200, 9000),
+        "c": p["budget"],
+        "e": p["spent"],
+        "d": rng.randint(10, 300),
+        "y": p["year"],
+    }
     inds = [(*(s.format(**fill) for s in INDICATORS[i]), w, w, "") for i, w in zip(picks, weights)]
     score = D(10) * p["spent"] / p["budget"]
     rate = format(p["rate"].normalize(), "f")  # 100.00 -> "100", not "1E+2"
     return {
-        "project_name": p["name"], "department": p["unit"], "unit": p["unit"], "fiscal_year": p["year"],
-        "funds": {"total": (str(p["initial"]), str(p["budget"]), str(p["spent"])),
-                  "fiscal": (str(p["initial"]), str(p["budget"]), str(p["spent"])),
-                  "carryover": (None, None, None), "other": (None, None, None)},
-        "funds_weight": "10", "rate": rate, "funds_score": str(score.quantize(CENT, ROUND_HALF_UP)),
+        "project_name": p["name"],
+        "department": p["unit"],
+        "unit": p["unit"],
+        "fiscal_year": p["year"],
+        "funds": {
+            "total": (str(p["initial"]), str(p["budget"]), str(p["spent"])),
+            "fiscal": (str(p["initial"]), str(p["budget"]), str(p["spent"])),
+            "carryover": (None, None, None),
+            "other": (None, None, None),
+        },
+        "funds_weight": "10",
+        "rate": rate,
+        "funds_score": str(score.quantize(CENT, ROUND_HALF_UP)),
         "goal_expected": f"按照{county}县年度工作部署，完成{p['name']}建设任务，资金执行率达到90%以上，"
-                         "项目质量合格，服务对象满意度达到90%以上。",
+        "项目质量合格，服务对象满意度达到90%以上。",
         "goal_actual": f"全年完成{p['name']}各项建设任务，资金执行率{rate}%，工程全部通过验收，服务对象满意度95%。",
-        "indicators": inds, "total_weight": "100",
-        "total_score": str((score + 90).quantize(D("0.1"), ROUND_HALF_UP)), "grade": "优",
+        "indicators": inds,
+        "total_weight": "100",
+        "total_score": str((score + 90).quantize(D("0.1"), ROUND_HALF_UP)),
+        "grade": "优",
     }
 
 
@@ -157,19 +203,32 @@ def build(spec: Spec):
         for i, p in enumerate(projects[: spec.forms]):
             f = _form(p, rng, spec.county)
             form_heading(doc, f, new_page=i > 0)
-            add_form_table(doc, f, size=10.5, min_height=520, points=False,
-                           grade_row=True, header_rows=1, keep_together=False, funds_fmt=wan2)
+            add_form_table(
+                doc,
+                f,
+                size=10.5,
+                min_height=520,
+                points=False,
+                grade_row=True,
+                header_rows=1,
+                keep_together=False,
+                funds_fmt=wan2,
+            )
         return doc
 
     if spec.kind == "project":
         p = projects[0]
         doc = new_document(f"{unit}{year}年度{p['name']}支出绩效自评报告")
         doc.add_paragraph(f"{unit}{year}年度{p['name']}支出绩效自评报告", style="Title")
-        body(f"根据《{spec.county}县财政局关于开展{year}年度预算绩效自评工作的通知》要求，我局对{p['name']}开展了绩效自评，"
-             "现将有关情况报告如下：")
+        body(
+            f"根据《{spec.county}县财政局关于开展{year}年度预算绩效自评工作的通知》要求，我局对{p['name']}开展了绩效自评，"
+            "现将有关情况报告如下："
+        )
         doc.add_heading("一、项目资金情况", level=1)
-        body(f"{year}年该项目年初预算数{p['initial']}万元，全年预算数{p['budget']}万元，全年执行数{p['spent']}万元，"
-             f"预算执行率{p['rate']}%。")
+        body(
+            f"{year}年该项目年初预算数{p['initial']}万元，全年预算数{p['budget']}万元，全年执行数{p['spent']}万元，"
+            f"预算执行率{p['rate']}%。"
+        )
         doc.add_heading("二、自评结论", level=1)
         body(f"经综合评价，该项目绩效自评得分{p['score']}分，评价等级为“优”。{rng.choice(OUTCOMES)}")
         sign()
@@ -186,30 +245,44 @@ def build(spec: Spec):
     title = f"{unit}{year}年度部门整体支出绩效自评报告"
     doc = new_document(title)
     doc.add_paragraph(title, style="Title")
-    body(f"为真实准确反映我部门{year}年度财政拨款资金使用效益，按照《{spec.county}县财政局关于开展{year}年度部门"
-         f"预算支出绩效自评工作的通知》要求，现将我部门{year}年度部门整体支出绩效自评情况报告如下：")
+    body(
+        f"为真实准确反映我部门{year}年度财政拨款资金使用效益，按照《{spec.county}县财政局关于开展{year}年度部门"
+        f"预算支出绩效自评工作的通知》要求，现将我部门{year}年度部门整体支出绩效自评情况报告如下："
+    )
     doc.add_heading("一、部门基本情况", level=1)
-    body(f"{unit}内设股室{rng.randint(5, 12)}个，下属事业单位{rng.randint(1, 6)}个，编制内在职人员"
-         f"{rng.randint(30, 160)}人。{rng.choice(OUTCOMES)}")
+    body(
+        f"{unit}内设股室{rng.randint(5, 12)}个，下属事业单位{rng.randint(1, 6)}个，编制内在职人员"
+        f"{rng.randint(30, 160)}人。{rng.choice(OUTCOMES)}"
+    )
     doc.add_heading("二、资金拨付及执行情况", level=1)
-    body(f"{year}年我部门年初预算批复数{initial}万元，全年预算数{budget}万元，年终决算数{spent}万元，预算总体执行率"
-         f"为{(spent / budget * 100).quantize(CENT, ROUND_HALF_UP)}%。其中基本支出{basic}万元（人员经费{personnel}"
-         f"万元，公用经费{public}万元），项目支出{proj_total}万元。")
+    body(
+        f"{year}年我部门年初预算批复数{initial}万元，全年预算数{budget}万元，年终决算数{spent}万元，预算总体执行率"
+        f"为{(spent / budget * 100).quantize(CENT, ROUND_HALF_UP)}%。其中基本支出{basic}万元（人员经费{personnel}"
+        f"万元，公用经费{public}万元），项目支出{proj_total}万元。"
+    )
     doc.add_heading("三、绩效自评情况", level=1)
     doc.add_heading("（一）部门整体支出绩效目标完成情况", level=2)
     for i, w in enumerate(rng.sample(WORKS, 4), 1):
         body(f"{i}、{w}；")
     doc.add_heading("（二）项目支出绩效自评", level=2)
-    body(f"本部门组织对{year}年一般公共预算项目支出全面开展绩效自评，共涉及项目{len(projects)}个，资金{proj_total}万元。")
+    body(
+        f"本部门组织对{year}年一般公共预算项目支出全面开展绩效自评，共涉及项目{len(projects)}个，资金{proj_total}万元。"
+    )
     for i, p in enumerate(projects, 1):
         more = "".join(rng.sample(OUTCOMES, rng.randint(1, 3)))
-        body(f"（{i}）{p['name']}绩效自评综述：根据年初设定的绩效目标，项目自评得分{p['score']}分。项目全年预算数"
-             f"{p['budget']}万元，执行数{p['spent']}万元，完成预算的{p['rate']}%。主要产出和效果：{more}")
+        body(
+            f"（{i}）{p['name']}绩效自评综述：根据年初设定的绩效目标，项目自评得分{p['score']}分。项目全年预算数"
+            f"{p['budget']}万元，执行数{p['spent']}万元，完成预算的{p['rate']}%。主要产出和效果：{more}"
+        )
     doc.add_heading("四、存在的问题及改进措施", level=1)
-    body("一是部分项目绩效目标设置不够细化，二是个别项目执行进度偏慢。下一步将加强项目前期论证，科学设定绩效"
-         "目标，强化绩效运行监控，提高财政资金使用效益。")
+    body(
+        "一是部分项目绩效目标设置不够细化，二是个别项目执行进度偏慢。下一步将加强项目前期论证，科学设定绩效"
+        "目标，强化绩效运行监控，提高财政资金使用效益。"
+    )
     doc.add_heading("五、自评结论", level=1)
-    body(f"经综合评价，{year}年度部门整体支出绩效自评得分{rng.choice(('91', '93.5', '95'))}分，评价等级为“优”。")
+    body(
+        f"经综合评价，{year}年度部门整体支出绩效自评得分{rng.choice(('91', '93.5', '95'))}分，评价等级为“优”。"
+    )
     sign()
     if spec.forms:
         section = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -218,8 +291,17 @@ def build(spec: Spec):
         for i, p in enumerate(projects[: spec.forms]):
             f = _form(p, rng, spec.county)
             form_heading(doc, f, new_page=i > 0)
-            add_form_table(doc, f, size=10.5, min_height=480, points=True, grade_row=False, header_rows=0,
-                           keep_together=True, funds_fmt=wan2)
+            add_form_table(
+                doc,
+                f,
+                size=10.5,
+                min_height=480,
+                points=True,
+                grade_row=False,
+                header_rows=0,
+                keep_together=True,
+                funds_fmt=wan2,
+            )
     return doc
 
 
@@ -243,8 +325,21 @@ def ensure() -> tuple[Path, dict[str, int]]:
     soffice = shutil.which("soffice")
     if soffice is None:
         raise SystemExit("soffice not found: the long templates are converted to PDF with LibreOffice")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation={LO_PROFILE}", "--convert-to", "pdf",
-                    "--outdir", str(tmp), *docs], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={LO_PROFILE}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp),
+            *docs,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     import pypdfium2 as pdfium
 
     pages = {}

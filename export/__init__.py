@@ -1,8 +1,8 @@
 """export: records in, tables out (CSV, Parquet, DuckDB). Knows nothing of parsing.
 
-    from export import write, Result, FileRow
-    write(results, Path("out"))    # appends to the dataset in out/, atomically per table
-    write_rows(rows(results), out) # the same, from results already made rows
+from export import write, Result, FileRow
+write(results, Path("out"))    # appends to the dataset in out/, atomically per table
+write_rows(rows(results), out) # the same, from results already made rows
 """
 
 from __future__ import annotations
@@ -16,8 +16,20 @@ from export.rows import FileRow, FileStatus, Result, rows
 from export.schema import TABLES, arrow_schema, columns
 from export.writers import to_arrow
 
-__all__ = ["write", "write_rows", "rows", "known_files", "file_versions", "Result", "FileRow", "FileStatus", "TABLES",
-           "arrow_schema", "columns", "Store"]
+__all__ = [
+    "write",
+    "write_rows",
+    "rows",
+    "known_files",
+    "file_versions",
+    "Result",
+    "FileRow",
+    "FileStatus",
+    "TABLES",
+    "arrow_schema",
+    "columns",
+    "Store",
+]
 
 
 def known_files(out: Path) -> set[tuple[str, str]]:
@@ -30,8 +42,14 @@ def file_versions(out: Path) -> dict[tuple[str, str], str]:
     t = Store(Path(out)).table("files", ["report_id", "source_path", "extractor_version"])
     if t is None:
         return {}
-    return {(r, s): v for r, s, v in zip(t.column("report_id").to_pylist(), t.column("source_path").to_pylist(),
-                                         t.column("extractor_version").to_pylist())}
+    return {
+        (r, s): v
+        for r, s, v in zip(
+            t.column("report_id").to_pylist(),
+            t.column("source_path").to_pylist(),
+            t.column("extractor_version").to_pylist(),
+        )
+    }
 
 
 def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dict[str, int]:
@@ -40,8 +58,12 @@ def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dic
     return write_rows(rows(results), out, drop)
 
 
-def write_rows(new: dict[str, list[dict]], out: Path, drop: set[str] | None = None,
-               beside: Callable[..., Any] | None = None) -> dict[str, int]:
+def write_rows(
+    new: dict[str, list[dict]],
+    out: Path,
+    drop: set[str] | None = None,
+    beside: Callable[..., Any] | None = None,
+) -> dict[str, int]:
     """`write`, from results already made rows (export.rows): table -> row dicts.
 
     `beside(fn, *args)` starts `fn(*args)` in another process and returns a handle whose

@@ -90,8 +90,11 @@ class Store:
                 continue
             have = set(f.schema_arrow.names)  # a part written before a column was added lacks it
             t = f.read(columns=[c for c in want if c in have])
-            parts.append(pa.table([t.column(c) if c in have else pa.nulls(n, typed.field(c).type) for c in want],
-                                  names=want).cast(typed))
+            parts.append(
+                pa.table(
+                    [t.column(c) if c in have else pa.nulls(n, typed.field(c).type) for c in want], names=want
+                ).cast(typed)
+            )
         return pa.concat_tables(parts) if parts else typed.empty_table()
 
     def count(self, name: str) -> int:
@@ -162,8 +165,9 @@ class Store:
         self._collect(keep={draft.n, _version_no(draft.cur) if draft.cur else -1})
         return draft.vdir
 
-    def _parquet(self, name: str, cur: Path | None, vdir: Path, n: int, fresh: pa.Table | None,
-                 drop: frozenset[str]) -> bool:
+    def _parquet(
+        self, name: str, cur: Path | None, vdir: Path, n: int, fresh: pa.Table | None, drop: frozenset[str]
+    ) -> bool:
         """Parts of the new version; True when old rows were dropped (the CSV must be rebuilt)."""
         target = vdir / f"{name}.parquet"
         target.mkdir()
@@ -188,7 +192,11 @@ class Store:
                     shutil.copy2(part, dest)
         if fresh is not None and len(fresh):
             groups: dict[str, list[int]] = defaultdict(list)
-            years = fresh.column("fiscal_year").to_pylist() if "fiscal_year" in fresh.schema.names else [None] * len(fresh)
+            years = (
+                fresh.column("fiscal_year").to_pylist()
+                if "fiscal_year" in fresh.schema.names
+                else [None] * len(fresh)
+            )
             for i, y in enumerate(years):
                 groups[str(y) if y is not None else UNKNOWN_YEAR].append(i)
             for key, idx in groups.items():
@@ -209,7 +217,9 @@ class Store:
         if rebuild or old is None or not old.exists():
             whole = self._read_parts(vdir / f"{name}.parquet", name)
             with open(target, "w", encoding="utf-8", newline="") as fh:
-                fh.write("\ufeff")  # the BOM Excel wants, once (utf-8-sig's encoder costs a Python call a row)
+                fh.write(
+                    "\ufeff"
+                )  # the BOM Excel wants, once (utf-8-sig's encoder costs a Python call a row)
                 fh.writelines(csv_text(whole, header=True))
             return
         shutil.copyfile(old, target)

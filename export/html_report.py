@@ -32,10 +32,24 @@ NO_UNIT = "（未识别单位）"
 NO_YEAR = "未知"
 SERIES = (("预算数", "#4e79a7"), ("执行数", "#f28e2b"))
 # histogram bins: (label, lower bound inclusive, upper bound exclusive); None is open
-RATE_BINS = (("<50%", None, 50), ("50–80%", 50, 80), ("80–90%", 80, 90), ("90–95%", 90, 95),
-             ("95–100%", 95, 100), ("100%", 100, Decimal("100.0001")), (">100%", Decimal("100.0001"), None))
-SCORE_BINS = (("<60", None, 60), ("60–69", 60, 70), ("70–79", 70, 80), ("80–89", 80, 90),
-              ("90–94", 90, 95), ("95–100", 95, Decimal("100.0001")), (">100", Decimal("100.0001"), None))
+RATE_BINS = (
+    ("<50%", None, 50),
+    ("50–80%", 50, 80),
+    ("80–90%", 80, 90),
+    ("90–95%", 90, 95),
+    ("95–100%", 95, 100),
+    ("100%", 100, Decimal("100.0001")),
+    (">100%", Decimal("100.0001"), None),
+)
+SCORE_BINS = (
+    ("<60", None, 60),
+    ("60–69", 60, 70),
+    ("70–79", 70, 80),
+    ("80–89", 80, 90),
+    ("90–94", 90, 95),
+    ("95–100", 95, Decimal("100.0001")),
+    (">100", Decimal("100.0001"), None),
+)
 CENT = Decimal("0.01")
 
 CSS = """
@@ -72,7 +86,11 @@ function apply(){
 def _rows(out_dir: Path, name: str) -> list[dict] | None:
     """A table's rows as exact values (Decimal, int, None); None when the table is absent.
     Part files written by different versions may differ in columns: their schemas are unified."""
-    parts = sorted((out_dir / f"{name}.parquet").rglob("*.parquet")) if (out_dir / f"{name}.parquet").exists() else []
+    parts = (
+        sorted((out_dir / f"{name}.parquet").rglob("*.parquet"))
+        if (out_dir / f"{name}.parquet").exists()
+        else []
+    )
     if not parts:
         return None
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts])
@@ -123,21 +141,33 @@ def _bars_svg(items: list[tuple[str, str, list[Decimal | None], str]], series, s
     """Horizontal grouped bars, one row per item (label, data attributes, values, note at the end).
     The filter script re-stacks the visible rows, so hidden ones leave no gap."""
     label_w, bar_w, h, top = 300, 560, 14 * len(series) + 10, 28
-    top_v = max((v for _, _, vals, _ in items for v in vals if v is not None), default=Decimal(0)) or Decimal(1)
-    legend = "".join(f'<rect x="{label_w + i * 90}" y="6" width="12" height="12" fill="{c}"/>'
-                     f'<text x="{label_w + i * 90 + 16}" y="17">{escape(n)}</text>' for i, (n, c) in enumerate(series))
+    top_v = max((v for _, _, vals, _ in items for v in vals if v is not None), default=Decimal(0)) or Decimal(
+        1
+    )
+    legend = "".join(
+        f'<rect x="{label_w + i * 90}" y="6" width="12" height="12" fill="{c}"/>'
+        f'<text x="{label_w + i * 90 + 16}" y="17">{escape(n)}</text>'
+        for i, (n, c) in enumerate(series)
+    )
     rows = []
     for i, (label, attrs, vals, note) in enumerate(items):
-        bars = "".join(f'<rect x="{label_w}" y="{4 + j * 14}" width="{max(int(v * bar_w / top_v), 1)}" height="12" '
-                       f'fill="{series[j][1]}"><title>{escape(series[j][0])} {wan(v)} 万元</title></rect>'
-                       for j, v in enumerate(vals) if v is not None)
+        bars = "".join(
+            f'<rect x="{label_w}" y="{4 + j * 14}" width="{max(int(v * bar_w / top_v), 1)}" height="12" '
+            f'fill="{series[j][1]}"><title>{escape(series[j][0])} {wan(v)} 万元</title></rect>'
+            for j, v in enumerate(vals)
+            if v is not None
+        )
         ends = [int(v * bar_w / top_v) for v in vals if v is not None] or [0]
-        rows.append(f'<g class="item" transform="translate(0,{top + i * h})"{attrs}>'
-                    f'<text x="{label_w - 6}" y="{h // 2 + 2}" text-anchor="end">{escape(label[:28])}</text>{bars}'
-                    f'<text x="{label_w + max(ends) + 6}" y="{h // 2 + 2}">{escape(note)}</text></g>')
+        rows.append(
+            f'<g class="item" transform="translate(0,{top + i * h})"{attrs}>'
+            f'<text x="{label_w - 6}" y="{h // 2 + 2}" text-anchor="end">{escape(label[:28])}</text>{bars}'
+            f'<text x="{label_w + max(ends) + 6}" y="{h // 2 + 2}">{escape(note)}</text></g>'
+        )
     height = top + len(items) * h + 8
-    return (f'<svg id="{sid}" class="rows" data-h="{h}" data-top="{top}" width="{label_w + bar_w + 200}" '
-            f'height="{height}" xmlns="http://www.w3.org/2000/svg">{legend}{"".join(rows)}</svg>')
+    return (
+        f'<svg id="{sid}" class="rows" data-h="{h}" data-top="{top}" width="{label_w + bar_w + 200}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">{legend}{"".join(rows)}</svg>'
+    )
 
 
 def _hist_svg(values: list[tuple[Decimal, str]], bins, title: str, sid: str) -> str:
@@ -152,19 +182,27 @@ def _hist_svg(values: list[tuple[Decimal, str]], bins, title: str, sid: str) -> 
     cell = Decimal(plot_h) / max(max(len(b) for b in binned), 1)
     cell = min(cell, Decimal(24)).quantize(CENT)
     base = 44 + int(cell * max(max(len(b) for b in binned), 3))
-    out = [f'<text x="{left}" y="16" font-weight="bold">{escape(title)}</text>',
-           f'<line x1="{left}" y1="{base}" x2="{left + col_w * len(bins)}" y2="{base}" stroke="#888"/>']
+    out = [
+        f'<text x="{left}" y="16" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{base}" x2="{left + col_w * len(bins)}" y2="{base}" stroke="#888"/>',
+    ]
     for k, ((label, _, _), cells) in enumerate(zip(bins, binned)):
         x = left + k * col_w + 6
-        rects = "".join(f'<rect class="item" x="{x}" y="{base - (i + 1) * cell}" width="{col_w - 12}" '
-                        f'height="{cell}" fill="#59a14f" stroke="#fff" stroke-width="0.5"{a}/>'
-                        for i, a in enumerate(cells))
-        out.append(f'<g class="bin" data-base="{base}" data-cell="{cell}">{rects}'
-                   f'<text class="count" x="{x + (col_w - 12) // 2}" y="{base - len(cells) * cell - 4}" '
-                   f'text-anchor="middle">{len(cells)}</text>'
-                   f'<text x="{x + (col_w - 12) // 2}" y="{base + 16}" text-anchor="middle">{escape(label)}</text></g>')
-    return (f'<svg id="{sid}" width="{left + col_w * len(bins) + 10}" height="{base + 26}" '
-            f'xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>')
+        rects = "".join(
+            f'<rect class="item" x="{x}" y="{base - (i + 1) * cell}" width="{col_w - 12}" '
+            f'height="{cell}" fill="#59a14f" stroke="#fff" stroke-width="0.5"{a}/>'
+            for i, a in enumerate(cells)
+        )
+        out.append(
+            f'<g class="bin" data-base="{base}" data-cell="{cell}">{rects}'
+            f'<text class="count" x="{x + (col_w - 12) // 2}" y="{base - len(cells) * cell - 4}" '
+            f'text-anchor="middle">{len(cells)}</text>'
+            f'<text x="{x + (col_w - 12) // 2}" y="{base + 16}" text-anchor="middle">{escape(label)}</text></g>'
+        )
+    return (
+        f'<svg id="{sid}" width="{left + col_w * len(bins) + 10}" height="{base + 26}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>'
+    )
 
 
 def _file_cell(f: dict | None, pages: list[int]) -> str:
@@ -194,22 +232,34 @@ def render(out_dir: Path) -> str:
             file_of[f["report_id"]] = f
     who: dict[str, dict] = {}  # report_id -> what the filters match on
     for r in reports:
-        who[r["report_id"]] = {"year": r.get("fiscal_year") or NO_YEAR, "unit": r.get("unit_name") or NO_UNIT,
-                               "kind": r.get("report_kind") or "unknown"}
+        who[r["report_id"]] = {
+            "year": r.get("fiscal_year") or NO_YEAR,
+            "unit": r.get("unit_name") or NO_UNIT,
+            "kind": r.get("report_kind") or "unknown",
+        }
 
     def attrs(rid: str) -> str:
         return _attrs(**who.get(rid, {}))
 
     def unit_cells(rid: str) -> list[str]:
         w = who.get(rid, {})
-        return [f'<td class="u">{escape(str(w.get("unit", "—")))}</td>', f"<td>{escape(str(w.get('year', '—')))}</td>"]
+        return [
+            f'<td class="u">{escape(str(w.get("unit", "—")))}</td>',
+            f"<td>{escape(str(w.get('year', '—')))}</td>",
+        ]
 
     # ---- county totals per year and kind (sums of Decimals) ----
     # the same report read from two formats (000.docx beside 000.txt) counts once in the totals
     once, keys = [], set()
     for r in reports:
-        key = (r.get("unit_name"), r.get("fiscal_year"), r.get("report_kind"), r.get("title"), _budget(r),
-               r.get("expenditure"))
+        key = (
+            r.get("unit_name"),
+            r.get("fiscal_year"),
+            r.get("report_kind"),
+            r.get("title"),
+            _budget(r),
+            r.get("expenditure"),
+        )
         if r.get("unit_name") and (key[4] is not None or key[5] is not None):
             if key in keys:
                 continue
@@ -228,9 +278,22 @@ def render(out_dir: Path) -> str:
     for (year, kind), (n, b, e, rb, re_) in sorted(totals.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         rate = (re_ * 100 / rb).quantize(CENT, ROUND_HALF_UP) if rb else None
         a = _attrs(year=year, kind=kind)
-        total_rows.append((a, [f"<td>{escape(str(year))}</td>", f"<td>{KINDS.get(kind, escape(kind))}</td>",
-                               _num(str(n)), _num(wan(b)), _num(wan(e)), _num(pct(rate))]))
-        total_bars.append((f"{year} 年 · {KINDS.get(kind, kind)}", a, [b, e], f"执行率 {pct(rate)}%" if rate else ""))
+        total_rows.append(
+            (
+                a,
+                [
+                    f"<td>{escape(str(year))}</td>",
+                    f"<td>{KINDS.get(kind, escape(kind))}</td>",
+                    _num(str(n)),
+                    _num(wan(b)),
+                    _num(wan(e)),
+                    _num(pct(rate)),
+                ],
+            )
+        )
+        total_bars.append(
+            (f"{year} 年 · {KINDS.get(kind, kind)}", a, [b, e], f"执行率 {pct(rate)}%" if rate else "")
+        )
 
     # ---- per report: budget, expenditure, rate, score ----
     unit_rows, unit_bars, rate_vals, score_vals = [], [], [], []
@@ -239,13 +302,31 @@ def render(out_dir: Path) -> str:
         rate, computed = _rate(r)
         a = attrs(rid)
         rate_html = f'<i class="calc" title="按执行数/预算数计算">{pct(rate)}</i>' if computed else pct(rate)
-        unit_rows.append((a, [*unit_cells(rid), f"<td>{KINDS.get(w['kind'], escape(w['kind']))}</td>",
-                              f'<td class="t">{escape(r.get("title") or "")}</td>', _num(wan(_budget(r))),
-                              _num(wan(r.get("expenditure"))), _num(rate_html), _num(pct(r.get("self_score"))),
-                              f"<td>{escape(r.get('grade') or '')}</td>", _file_cell(file_of.get(rid), [])]))
+        unit_rows.append(
+            (
+                a,
+                [
+                    *unit_cells(rid),
+                    f"<td>{KINDS.get(w['kind'], escape(w['kind']))}</td>",
+                    f'<td class="t">{escape(r.get("title") or "")}</td>',
+                    _num(wan(_budget(r))),
+                    _num(wan(r.get("expenditure"))),
+                    _num(rate_html),
+                    _num(pct(r.get("self_score"))),
+                    f"<td>{escape(r.get('grade') or '')}</td>",
+                    _file_cell(file_of.get(rid), []),
+                ],
+            )
+        )
         if _budget(r) is not None or r.get("expenditure") is not None:
-            unit_bars.append((f"{w['unit']} · {w['year']}", a, [_budget(r), r.get("expenditure")],
-                              f"执行率 {pct(rate)}% · 得分 {pct(r.get('self_score'))}"))
+            unit_bars.append(
+                (
+                    f"{w['unit']} · {w['year']}",
+                    a,
+                    [_budget(r), r.get("expenditure")],
+                    f"执行率 {pct(rate)}% · 得分 {pct(r.get('self_score'))}",
+                )
+            )
         if rate is not None:
             rate_vals.append((rate, a))
         if r.get("self_score") is not None:
@@ -258,15 +339,28 @@ def render(out_dir: Path) -> str:
             pages[(m["report_id"], m["field"])].add(m["page"])
     sev_order = {"error": 0, "warning": 1, "info": 2}
     finding_rows = []
-    for f in sorted(findings, key=lambda f: (sev_order.get(f.get("severity"), 3), who.get(f["report_id"], {}).get("unit", ""))):
+    for f in sorted(
+        findings,
+        key=lambda f: (sev_order.get(f.get("severity"), 3), who.get(f["report_id"], {}).get("unit", "")),
+    ):
         rid = f["report_id"]
         pg = sorted({f["page"]} if f.get("page") is not None else pages.get((rid, f.get("field")), set()))
         sev = escape(f.get("severity") or "")
-        finding_rows.append((attrs(rid), [*unit_cells(rid), f'<td class="{sev}">{sev}</td>',
-                                          *(f"<td>{escape(str(f.get(c) or ''))}</td>"
-                                            for c in ("check", "field", "expected", "actual")),
-                                          f'<td class="t">{escape(f.get("message") or "")}</td>',
-                                          _file_cell(file_of.get(rid), pg)]))
+        finding_rows.append(
+            (
+                attrs(rid),
+                [
+                    *unit_cells(rid),
+                    f'<td class="{sev}">{sev}</td>',
+                    *(
+                        f"<td>{escape(str(f.get(c) or ''))}</td>"
+                        for c in ("check", "field", "expected", "actual")
+                    ),
+                    f'<td class="t">{escape(f.get("message") or "")}</td>',
+                    _file_cell(file_of.get(rid), pg),
+                ],
+            )
+        )
 
     # ---- recurring problems (a newer table; the section says so when it is absent) ----
     if problems is None:
@@ -281,34 +375,69 @@ def render(out_dir: Path) -> str:
         for theme, ps in ranked:
             units = Counter(who.get(p["report_id"], {}).get("unit", NO_UNIT) for p in ps)
             years = sorted({str(who.get(p["report_id"], {}).get("year", NO_YEAR)) for p in ps})
-            theme_rows.append(("", [f"<td>{escape(theme)}</td>", _num(str(len({p['report_id'] for p in ps}))),
-                                    _num(str(len(ps))), f"<td>{escape('、'.join(years))}</td>",
-                                    f"<td>{escape('、'.join(u for u, _ in units.most_common(5)))}</td>"]))
-        theme_bars = [(t, "", [Decimal(len({p["report_id"] for p in ps}))], f"{len(ps)} 条") for t, ps in ranked]
-        item_rows = [(attrs(p["report_id"]), [*unit_cells(p["report_id"]),
-                      f"<td>{'问题' if p.get('section') == 'problems' else '措施'}</td>",
-                      f"<td>{escape(p.get('theme') or '')}</td>", f'<td class="t">{escape(p.get("text") or "")}</td>'])
-                     for p in sorted(problems, key=lambda p: (p["report_id"], p.get("section") or "", p.get("seq") or 0))]
+            theme_rows.append(
+                (
+                    "",
+                    [
+                        f"<td>{escape(theme)}</td>",
+                        _num(str(len({p["report_id"] for p in ps}))),
+                        _num(str(len(ps))),
+                        f"<td>{escape('、'.join(years))}</td>",
+                        f"<td>{escape('、'.join(u for u, _ in units.most_common(5)))}</td>",
+                    ],
+                )
+            )
+        theme_bars = [
+            (t, "", [Decimal(len({p["report_id"] for p in ps}))], f"{len(ps)} 条") for t, ps in ranked
+        ]
+        item_rows = [
+            (
+                attrs(p["report_id"]),
+                [
+                    *unit_cells(p["report_id"]),
+                    f"<td>{'问题' if p.get('section') == 'problems' else '措施'}</td>",
+                    f"<td>{escape(p.get('theme') or '')}</td>",
+                    f'<td class="t">{escape(p.get("text") or "")}</td>',
+                ],
+            )
+            for p in sorted(
+                problems, key=lambda p: (p["report_id"], p.get("section") or "", p.get("seq") or 0)
+            )
+        ]
         problems_html = (
             f'<p class="note">{len(items)} 条问题，{len(problems) - len(items)} 条改进措施；按主题归类，按涉及的报告数排序。</p>'
             + (_bars_svg(theme_bars, (("报告数", "#e15759"),), "chart-problems") if theme_bars else "")
             + _table(["主题", "报告数", "条数", "年度", "涉及单位"], theme_rows, "problems-themes")
             + f"<details><summary>全部条目（{len(problems)}）</summary>"
-            + _table(["单位", "年度", "类别", "主题", "内容"], item_rows, "problems-items") + "</details>")
+            + _table(["单位", "年度", "类别", "主题", "内容"], item_rows, "problems-items")
+            + "</details>"
+        )
 
     # ---- filters: their options as JSON for the script ----
     years = sorted({str(w["year"]) for w in who.values()})
     units = sorted({w["unit"] for w in who.values()})
     kinds = sorted({w["kind"] for w in who.values()})
-    options = {"year": [[y, y] for y in years], "unit": [[u, u] for u in units],
-               "kind": [[k, KINDS.get(k, k)] for k in kinds]}
-    data = json.dumps(options, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    options = {
+        "year": [[y, y] for y in years],
+        "unit": [[u, u] for u in units],
+        "kind": [[k, KINDS.get(k, k)] for k in kinds],
+    }
+    data = (
+        json.dumps(options, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-    csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:; "
-           "base-uri 'none'; form-action 'none'")
+    csp = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
     status = Counter(f.get("status") for f in files)
-    selects = "".join(f'<label>{n} <select id="f-{k}"><option value="">全部</option></select></label>'
-                      for k, n in (("year", "年度"), ("unit", "单位"), ("kind", "报告类型")))
+    selects = "".join(
+        f'<label>{n} <select id="f-{k}"><option value="">全部</option></select></label>'
+        for k, n in (("year", "年度"), ("unit", "单位"), ("kind", "报告类型"))
+    )
     no_findings = '<p class="note">没有发现问题。</p>'
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">

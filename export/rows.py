@@ -78,7 +78,12 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
             continue
         rid = res.file.report_id
         out["reports"].append({"report_id": rid, **_dict(rec.report)})
-        for name, items in (("projects", rec.projects), ("indicators", rec.indicators),
-                            ("amounts", rec.amounts), ("findings", rec.findings), ("problems", rec.problems)):
+        for name, items in (
+            ("projects", rec.projects),
+            ("indicators", rec.indicators),
+            ("amounts", rec.amounts),
+            ("findings", rec.findings),
+            ("problems", rec.problems),
+        ):
             out[name].extend({"report_id": rid, **_dict(x), "fiscal_year": year} for x in items)
     return out

@@ -26,9 +26,18 @@ TEXT = pa.string()
 MEASURE = pa.decimal128(28, 6)  # an indicator's numeric target or actual value, in its own unit
 
 ARROW: dict[Kind, pa.DataType] = {
-    Kind.MONEY: MONEY, Kind.RATE: RATE, Kind.SCORE: RATE, Kind.MEASURE: MEASURE,
-    Kind.TEXT: TEXT, Kind.GRADE: TEXT, Kind.DATE: pa.date32(), Kind.INT: pa.int32(), Kind.BIGINT: pa.int64(),
-    Kind.FLOAT: pa.float64(), Kind.BOOL: pa.bool_(), Kind.TIME: pa.timestamp("s", tz="UTC"),
+    Kind.MONEY: MONEY,
+    Kind.RATE: RATE,
+    Kind.SCORE: RATE,
+    Kind.MEASURE: MEASURE,
+    Kind.TEXT: TEXT,
+    Kind.GRADE: TEXT,
+    Kind.DATE: pa.date32(),
+    Kind.INT: pa.int32(),
+    Kind.BIGINT: pa.int64(),
+    Kind.FLOAT: pa.float64(),
+    Kind.BOOL: pa.bool_(),
+    Kind.TIME: pa.timestamp("s", tz="UTC"),
 }
 
 REPORT_ID = Field("report_id", Kind.TEXT, "报告编号", "文件内容的 sha256，各表共用的键")
@@ -42,7 +51,9 @@ FILES: tuple[Field, ...] = (
     Field("size_bytes", Kind.BIGINT, "文件大小（字节）"),
     Field("pages", Kind.INT, "页数", "无分页的格式为空"),
     Field("ocr", Kind.BOOL, "含OCR识别", "TRUE：部分文字由图像识别得到"),
-    Field("status", Kind.TEXT, "处理状态", "ok 成功；partial 部分失败；failed 失败；duplicate 与先前文件相同"),
+    Field(
+        "status", Kind.TEXT, "处理状态", "ok 成功；partial 部分失败；failed 失败；duplicate 与先前文件相同"
+    ),
     Field("error", Kind.TEXT, "失败原因", "status 为 failed 或 partial 时的原因"),
     Field("seconds", Kind.FLOAT, "耗时（秒）"),
     Field("extractor_version", Kind.TEXT, "程序版本", "读取该文件的 jixiao 版本"),

@@ -31,8 +31,10 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     schema = arrow_schema(table)
     extra = set(chain.from_iterable(rows)).difference(schema.names)
     if extra:
-        raise UndeclaredColumn(f"table {table} has no column {', '.join(sorted(extra))}: "
-                               f"declare it in normalize/fields.py (or export/schema.py)")
+        raise UndeclaredColumn(
+            f"table {table} has no column {', '.join(sorted(extra))}: "
+            f"declare it in normalize/fields.py (or export/schema.py)"
+        )
     try:
         # Arrow's own conversion (in C++, several times faster) where every amount fits its
         # column's scale as it is: it takes Decimals and ints, and refuses what would lose a digit
@@ -79,10 +81,14 @@ def _csv_cells(column: pa.ChunkedArray, typ: pa.DataType) -> pa.Array:
     if not pa.types.is_string(typ):  # a timestamp in ISO form, a float as Python writes it
         show = datetime.isoformat if pa.types.is_timestamp(typ) else str
         return pa.array(["" if v is None else show(v) for v in column.to_pylist()], pa.string())
-    text = pc.if_else(pc.match_substring_regex(column, FORMULA), pc.binary_join_element_wise("'", column, ""), column)
+    text = pc.if_else(
+        pc.match_substring_regex(column, FORMULA), pc.binary_join_element_wise("'", column, ""), column
+    )
     quote = pc.match_substring_regex(text, NEEDS_QUOTES)
     if pc.any(quote).as_py():
-        text = pc.if_else(quote, pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', ""), text)
+        text = pc.if_else(
+            quote, pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', ""), text
+        )
     return pc.fill_null(text, "")
 
 
@@ -112,8 +118,10 @@ def write_duckdb_views(root: Path, names: list[str]) -> None:
     statements = []
     for name in names:
         where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
-        statements.append(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
-                          f"hive_partitioning = true, union_by_name = true)")
+        statements.append(
+            f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
+            f"hive_partitioning = true, union_by_name = true)"
+        )
     if "reports" in names and "projects" in names:
         statements += [HISTORY, PROJECT_HISTORY]
     path = root / "jixiao.duckdb"

@@ -73,8 +73,15 @@ __all__ = ["write_xlsx", "read_tables", "SHEETS", "INDEX_SHEET", "WANYUAN_SUFFIX
 
 # table -> sheet name; a table not listed keeps its own name
 SHEETS = {
-    "files": "文件", "reports": "报告", "projects": "项目", "indicators": "绩效指标", "amounts": "金额",
-    "findings": "核查发现", "problems": "问题与措施", "history": "单位年度", "project_history": "项目年度",
+    "files": "文件",
+    "reports": "报告",
+    "projects": "项目",
+    "indicators": "绩效指标",
+    "amounts": "金额",
+    "findings": "核查发现",
+    "problems": "问题与措施",
+    "history": "单位年度",
+    "project_history": "项目年度",
 }
 INDEX_SHEET = "字段说明"
 WANYUAN_SUFFIX = "_wanyuan"
@@ -83,18 +90,40 @@ WANYUAN_SUFFIX = "_wanyuan"
 VIEWS = {"history": "reports", "project_history": "projects"}
 # a field's kind -> how its cells are written; the header and meaning come from its declaration
 CELL_KIND = {
-    Kind.MONEY: "money", Kind.RATE: "percent", Kind.SCORE: "score", Kind.MEASURE: "measure", Kind.TEXT: "text",
-    Kind.GRADE: "text", Kind.DATE: "date", Kind.INT: "int", Kind.BIGINT: "int", Kind.FLOAT: "float",
-    Kind.BOOL: "bool", Kind.TIME: "datetime",
+    Kind.MONEY: "money",
+    Kind.RATE: "percent",
+    Kind.SCORE: "score",
+    Kind.MEASURE: "measure",
+    Kind.TEXT: "text",
+    Kind.GRADE: "text",
+    Kind.DATE: "date",
+    Kind.INT: "int",
+    Kind.BIGINT: "int",
+    Kind.FLOAT: "float",
+    Kind.BOOL: "bool",
+    Kind.TIME: "datetime",
 }
 UNIT = {"money": "（元）", "wanyuan": "（万元）", "percent": "（%）", "score": "（分）"}
 FORMAT = {
-    "money": "#,##0.00", "wanyuan": "#,##0.00##", "percent": '0.00##"%"', "score": "0.0###",
-    "measure": "General", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss",
+    "money": "#,##0.00",
+    "wanyuan": "#,##0.00##",
+    "percent": '0.00##"%"',
+    "score": "0.0###",
+    "measure": "General",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
 }
 KIND_NAME = {
-    "money": "金额（元）", "wanyuan": "金额（万元，由元列换算）", "percent": "百分数", "score": "分数",
-    "measure": "数值", "int": "整数", "float": "小数", "bool": "是否", "date": "日期", "datetime": "日期时间",
+    "money": "金额（元）",
+    "wanyuan": "金额（万元，由元列换算）",
+    "percent": "百分数",
+    "score": "分数",
+    "measure": "数值",
+    "int": "整数",
+    "float": "小数",
+    "bool": "是否",
+    "date": "日期",
+    "datetime": "日期时间",
     "text": "文本",
 }
 
@@ -175,8 +204,12 @@ def _read_views(db: Path, tables: set[str]) -> dict[str, pa.Table]:
         log.warning("jixiao.duckdb not readable, its views are left out: %s", exc)
         return {}
     try:
-        views = [v for (v,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name").fetchall()]
+        views = [
+            v
+            for (v,) in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+            ).fetchall()
+        ]
         for v in views:
             if v in tables:
                 continue
@@ -212,8 +245,15 @@ def columns_of(table: str, schema: pa.Schema) -> list[Column]:
         header, meaning = (d.header, d.meaning) if d is not None else (f.name, "")
         cols.append(Column(f.name, f.name, header + UNIT.get(kind, ""), kind, meaning))
         if kind == "money":
-            cols.append(Column(f.name + WANYUAN_SUFFIX, f.name, header + UNIT["wanyuan"], "wanyuan",
-                               f"由「{header}{UNIT['money']}」除以 10000 得出，仅供阅读，以元为准"))
+            cols.append(
+                Column(
+                    f.name + WANYUAN_SUFFIX,
+                    f.name,
+                    header + UNIT["wanyuan"],
+                    "wanyuan",
+                    f"由「{header}{UNIT['money']}」除以 10000 得出，仅供阅读，以元为准",
+                )
+            )
     seen: set[str] = set()
     for i, c in enumerate(cols):  # two columns with one header: the later one names its column
         if c.header in seen:

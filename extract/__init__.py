@@ -1,7 +1,7 @@
 """extract: a file in, a `Document` out. Knows PDF and Word; knows nothing of budgets.
 
-    from extract import read
-    doc = read(Path("000.pdf"))        # -> Document, or raises ExtractError with a reason
+from extract import read
+doc = read(Path("000.pdf"))        # -> Document, or raises ExtractError with a reason
 """
 
 from __future__ import annotations
@@ -14,8 +14,20 @@ from extract.model import Block, BlockKind, Document, Format, Page
 from extract.sniff import sniff
 
 __all__ = [
-    "read", "sniff", "preload", "Document", "Page", "Block", "BlockKind", "Format",
-    "ExtractError", "EmptyFile", "EncryptedFile", "CorruptFile", "UnsupportedFormat", "TooLarge",
+    "read",
+    "sniff",
+    "preload",
+    "Document",
+    "Page",
+    "Block",
+    "BlockKind",
+    "Format",
+    "ExtractError",
+    "EmptyFile",
+    "EncryptedFile",
+    "CorruptFile",
+    "UnsupportedFormat",
+    "TooLarge",
 ]
 
 
@@ -27,18 +39,23 @@ def read(path: Path, fmt: Format | None = None) -> Document:
         raise EmptyFile("empty file (0 bytes)")
     if fmt is Format.PDF:
         from extract.pdf import read_pdf
+
         return read_pdf(path)
     if fmt is Format.DOCX:
         from extract.word import read_docx
+
         return read_docx(path)
     if fmt is Format.XLSX:
         from extract.sheet import read_xlsx
+
         return read_xlsx(path)
     if fmt is Format.XLS:
         from extract.sheet import read_xls
+
         return read_xls(path)
     if fmt is Format.OFD:
         from extract.ofd import read_ofd
+
         return read_ofd(path)
     if fmt in (Format.DOC, Format.WPS, Format.RTF):
         # one file alone: one LibreOffice start (the run converts in batches instead)
@@ -58,9 +75,11 @@ def read(path: Path, fmt: Format | None = None) -> Document:
             shutil.rmtree(out, ignore_errors=True)
     if fmt is Format.IMAGE:
         from extract.ocr import read_picture
+
         return read_picture(path)
     if fmt in (Format.TXT, Format.MD):
         from extract.text import read_text
+
         return read_text(path, fmt)
     if fmt is Format.HTML and path.suffix.lower() == ".pdf":
         raise UnsupportedFormat("not a PDF: the file is an HTML page (a saved web or error page)")

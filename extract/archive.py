@@ -69,9 +69,14 @@ def unpack(path: Path, dest: Path, depth: int = 0) -> Iterator[Member]:
             if info.flag_bits & 0x1:
                 yield Member(name, None, "encrypted zip member: a password is required")
                 continue
-            if info.file_size > MAX_MEMBER or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
-                                               and info.file_size > 10 * 1024**2):
-                yield Member(name, None, f"refused: member inflates to {info.file_size // 1024**2} MiB (zip bomb?)")
+            if info.file_size > MAX_MEMBER or (
+                info.compress_size
+                and info.file_size / info.compress_size > MAX_RATIO
+                and info.file_size > 10 * 1024**2
+            ):
+                yield Member(
+                    name, None, f"refused: member inflates to {info.file_size // 1024**2} MiB (zip bomb?)"
+                )
                 continue
             target = dest / f"m{depth}_{n:05d}{Path(name).suffix[:10]}"
             try:

@@ -33,12 +33,23 @@ def _run(files: Sequence[Path], outdir: Path, profile: Path, timeout: float) -> 
     exe = soffice()
     if exe is None:
         raise UnsupportedFormat("legacy Word/WPS/RTF needs LibreOffice (soffice), which is not installed")
-    cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck",
-           f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "docx:MS Word 2007 XML",
-           "--outdir", str(outdir), *map(str, files)]
+    cmd = [
+        exe,
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
     env = {**os.environ, "HOME": str(profile)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+    )
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -83,7 +94,9 @@ def to_docx(items: Sequence[tuple[Path, str]], outdir: Path) -> dict[Path, Path 
                 shutil.move(str(target), keep)
                 results[path] = keep
             else:
-                results.setdefault(path, CorruptFile("LibreOffice could not read the file (damaged or not a Word file)"))
+                results.setdefault(
+                    path, CorruptFile("LibreOffice could not read the file (damaged or not a Word file)")
+                )
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return results

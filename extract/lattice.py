@@ -64,20 +64,25 @@ def _join(edges: list[dict], orientation: str, tolerance: float) -> list[dict]:
         if e[lo] <= last[hi] + tolerance:
             if e[hi] > last[hi]:
                 grown = e[hi] - last[hi]
-                joined[-1] = {**last, hi: e[hi],
-                              size: (e[hi] - last[lo]) if orientation == "h" else last[size] + grown}
+                joined[-1] = {
+                    **last,
+                    hi: e[hi],
+                    size: (e[hi] - last[lo]) if orientation == "h" else last[size] + grown,
+                }
         else:
             joined.append(e)
     return joined
 
 
-def merge_edges(edges: list[dict], snap_x: float = 3, snap_y: float = 3, join_x: float = 3,
-                join_y: float = 3) -> list[dict]:
+def merge_edges(
+    edges: list[dict], snap_x: float = 3, snap_y: float = 3, join_x: float = 3, join_y: float = 3
+) -> list[dict]:
     """Ruling lines drawn a little apart snapped together, and the pieces of one line joined
     (pdfplumber's merge_edges, which its table finder runs with 3 for every tolerance)."""
     if snap_x > 0 or snap_y > 0:
-        edges = (_snap([e for e in edges if e["orientation"] == "v"], "x0", snap_x)
-                 + _snap([e for e in edges if e["orientation"] == "h"], "top", snap_y))
+        edges = _snap([e for e in edges if e["orientation"] == "v"], "x0", snap_x) + _snap(
+            [e for e in edges if e["orientation"] == "h"], "top", snap_y
+        )
 
     def line_of(e: dict) -> tuple[str, float]:
         return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
@@ -101,8 +106,11 @@ def intersections(edges: list[dict], x_tolerance: float = 1, y_tolerance: float 
         lo = bisect_left(tops, v["top"] - y_tolerance)
         hi = bisect_right(tops, v["bottom"] + y_tolerance)
         for h in hs[lo:hi]:
-            if (v["top"] <= h["top"] + y_tolerance and v["bottom"] >= h["top"] - y_tolerance
-                    and h["x0"] - x_tolerance <= x <= h["x1"] + x_tolerance):
+            if (
+                v["top"] <= h["top"] + y_tolerance
+                and v["bottom"] >= h["top"] - y_tolerance
+                and h["x0"] - x_tolerance <= x <= h["x1"] + x_tolerance
+            ):
                 at = out.get((x, h["top"]))
                 if at is None:
                     at = out[(x, h["top"])] = {"v": [], "h": []}
@@ -138,8 +146,8 @@ def cells(points: dict[Point, dict]) -> list[Box]:
     for pt in order:
         col, rw = column[pt[0]], row[pt[1]]
         # points after pt in sorted order: same x and larger y; same y and larger x
-        below = col[bisect_right(col, pt):]
-        right = rw[bisect_right(rw, pt):]
+        below = col[bisect_right(col, pt) :]
+        right = rw[bisect_right(rw, pt) :]
         if not below or not right:
             continue  # the last of its column or row: no cell has it as its top left
         found = None
@@ -178,8 +186,13 @@ def tables(cells: list[Box]) -> list[list[Box]]:
         left: list[Box] = []  # a pass's remaining cells, in their order (pdfplumber removes
         for cell in remaining:  # each taken cell from its list: quadratic on a form page)
             a, b, c, d = cc = corners(cell)
-            if (not current or a in current_corners or b in current_corners or c in current_corners
-                    or d in current_corners):
+            if (
+                not current
+                or a in current_corners
+                or b in current_corners
+                or c in current_corners
+                or d in current_corners
+            ):
                 current_corners.update(cc)
                 current.append(cell)
             else:

@@ -31,7 +31,9 @@ MARKER = regex.compile(
 )
 
 # a numbered marker: (8) 1、 一、 （一）
-NUMBERED = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）])")
+NUMBERED = regex.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）])"
+)
 
 # Sentence punctuation inside a paragraph: a line with none of it is a title or a
 # "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
@@ -113,9 +115,7 @@ def _ascii_word_start(s: str) -> bool:
 
 def table_lines(rows: Sequence[Sequence[str]]) -> str:
     """A table as `| a | b |` lines, cell line breaks folded to spaces."""
-    return "\n".join(
-        "| " + " | ".join(" ".join((c or "").split()) for c in row) + " |" for row in rows
-    )
+    return "\n".join("| " + " | ".join(" ".join((c or "").split()) for c in row) + " |" for row in rows)
 
 
 def build_page(number: int | None, lines: Sequence[Line]) -> Page:

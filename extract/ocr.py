@@ -18,7 +18,8 @@ DPI = 150
 
 # "2021年I月", "1O0%", "4l.28": a letter between digits or before a unit, read as the digit it resembles
 _CONFUSED = regex.compile(
-    r"(?<=\d)[lIｌ|](?=\d|[年月日%万元.])|(?<=[\d.])[oO〇](?=\d|[%万元])|(?<=\D|^)[lI](?=\d)|(?<=[年月])[lI](?=[月日\d])")
+    r"(?<=\d)[lIｌ|](?=\d|[年月日%万元.])|(?<=[\d.])[oO〇](?=\d|[%万元])|(?<=\D|^)[lI](?=\d)|(?<=[年月])[lI](?=[月日\d])"
+)
 _DIGIT_FOR = {"l": "1", "I": "1", "ｌ": "1", "|": "1", "o": "0", "O": "0", "〇": "0"}
 
 
@@ -69,12 +70,15 @@ def _grid(gray):
 
     bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     h, w = bw.shape
-    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1)))
-    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 50))))
+    horiz = cv2.morphologyEx(
+        bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1))
+    )
+    vert = cv2.morphologyEx(
+        bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 50)))
+    )
     lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-    tables = [tuple(stats[i][:4]) for i in range(1, n)
-              if stats[i][2] > w * 0.3 and stats[i][3] > h * 0.03]
+    tables = [tuple(stats[i][:4]) for i in range(1, n) if stats[i][2] > w * 0.3 and stats[i][3] > h * 0.03]
     if not tables:
         return [], []
     n, _, stats, _ = cv2.connectedComponentsWithStats(255 - lines, connectivity=4)
@@ -121,7 +125,7 @@ def deskew(image):
         x, y, cw, ch, area = stats[i]
         if cw < w * 0.25 or ch > h * 0.05:
             continue
-        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+        ys, xs = np.nonzero(labels[y : y + ch, x : x + cw] == i)
         if len(xs) < 50:
             continue
         slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
@@ -170,7 +174,11 @@ def page_items(image) -> list[dict]:
             in_cell.setdefault(hit, []).append(ln)
     items: list[dict] = []
     for tx, ty, tw, th in tables:
-        mine = [i for i, c in enumerate(cells) if tx <= c[0] and c[2] <= tx + tw and ty <= c[1] and c[3] <= ty + th]
+        mine = [
+            i
+            for i, c in enumerate(cells)
+            if tx <= c[0] and c[2] <= tx + tw and ty <= c[1] and c[3] <= ty + th
+        ]
         if not mine:
             continue
         tol = 8 * DPI / 150
@@ -185,8 +193,12 @@ def page_items(image) -> list[dict]:
             r, c = _index(cells[i][1], tops, tol), _index(cells[i][0], lefts, tol)
             # a thin row left by a page break ("度" of a cut cell): a cell that only starts
             # there because a ruling line is faint belongs to the row its text stands in
-            if lines_in and r + 1 < len(tops) and tops[r + 1] - tops[r] < typical * 0.6 \
-                    and (lines_in[0].top + lines_in[0].bottom) / 2 > tops[r + 1]:
+            if (
+                lines_in
+                and r + 1 < len(tops)
+                and tops[r + 1] - tops[r] < typical * 0.6
+                and (lines_in[0].top + lines_in[0].bottom) / 2 > tops[r + 1]
+            ):
                 r += 1
             grid[r][c] = (grid[r][c] + text) if grid[r][c] else text
         rows = tuple(tuple(r) for r in grid if any(r))
@@ -195,8 +207,18 @@ def page_items(image) -> list[dict]:
     height = image.size[1] * scale
     for ln in free:
         size = _type_size(ln) * scale
-        items.append({"text": ln.text, "top": ln.top * scale, "bottom": ln.bottom * scale,
-                      "x0": ln.x0 * scale, "x1": ln.x1 * scale, "size": size, "height": height, "ocr": True})
+        items.append(
+            {
+                "text": ln.text,
+                "top": ln.top * scale,
+                "bottom": ln.bottom * scale,
+                "x0": ln.x0 * scale,
+                "x1": ln.x1 * scale,
+                "size": size,
+                "height": height,
+                "ocr": True,
+            }
+        )
     items.sort(key=lambda d: d["top"])
     return _merge_same_line(items)
 
@@ -206,12 +228,21 @@ def _merge_same_line(items: list[dict]) -> list[dict]:
     out: list[dict] = []
     for it in items:
         prev = out[-1] if out else None
-        if prev and "text" in it and "text" in prev and abs(it["top"] - prev["top"]) < it["size"] * 0.5 \
-                and it["x0"] > prev["x1"] - 2:
+        if (
+            prev
+            and "text" in it
+            and "text" in prev
+            and abs(it["top"] - prev["top"]) < it["size"] * 0.5
+            and it["x0"] > prev["x1"] - 2
+        ):
             gap = it["x0"] - prev["x1"]
             joiner = " " if gap > it["size"] * 1.5 else ""
-            out[-1] = {**prev, "text": prev["text"] + joiner + it["text"], "x1": it["x1"],
-                       "bottom": max(prev["bottom"], it["bottom"])}
+            out[-1] = {
+                **prev,
+                "text": prev["text"] + joiner + it["text"],
+                "x1": it["x1"],
+                "bottom": max(prev["bottom"], it["bottom"]),
+            }
         else:
             out.append(it)
     return out

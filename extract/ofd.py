@@ -61,8 +61,17 @@ def _page_items(root, height_mm: float) -> list[dict]:
         codes = _all(obj, "TextCode")
         dy = float(codes[0].get("Y") or 0) if codes else 0.0
         top = (y + dy - size) * MM
-        items.append({"text": text, "top": top, "bottom": top + size * MM, "x0": x * MM,
-                      "x1": (x + w) * MM, "size": size * MM, "height": height_mm * MM})
+        items.append(
+            {
+                "text": text,
+                "top": top,
+                "bottom": top + size * MM,
+                "x0": x * MM,
+                "x1": (x + w) * MM,
+                "size": size * MM,
+                "height": height_mm * MM,
+            }
+        )
     items.sort(key=lambda d: (round(d["top"] / 2), d["x0"]))
     lines: list[dict] = []
     for it in items:  # objects on one baseline are one line (OFD often places each run apart)

@@ -76,9 +76,17 @@ def _page_lines(page) -> list[dict]:
     for ln in rest.extract_text_lines(return_chars=False):
         text = ln["text"].strip()
         if text:
-            items.append({"text": text, "top": ln["top"], "bottom": ln["bottom"],
-                          "x0": ln["x0"], "x1": ln["x1"], "size": ln["bottom"] - ln["top"],
-                          "height": float(page.height)})
+            items.append(
+                {
+                    "text": text,
+                    "top": ln["top"],
+                    "bottom": ln["bottom"],
+                    "x0": ln["x0"],
+                    "x1": ln["x1"],
+                    "size": ln["bottom"] - ln["top"],
+                    "height": float(page.height),
+                }
+            )
     items.sort(key=lambda d: d["top"])
     return items
 
@@ -150,16 +158,31 @@ def _edges(paths: list, height: float) -> list[dict]:
         w, h = x1 - x0, bottom - top
         if h <= 2 and w > 2:
             y = (top + bottom) / 2
-            edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"})
+            edges.append(
+                {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"}
+            )
         elif w <= 2 and h > 2:
             x = (x0 + x1) / 2
-            edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": h, "orientation": "v"})
+            edges.append(
+                {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": h, "orientation": "v"}
+            )
         elif w > 2 and h > 2:
             for y in (top, bottom):
-                edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"})
+                edges.append(
+                    {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": w, "height": 0, "orientation": "h"}
+                )
             for x in (x0, x1):
-                edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": h,
-                              "orientation": "v"})
+                edges.append(
+                    {
+                        "x0": x,
+                        "x1": x,
+                        "top": top,
+                        "bottom": bottom,
+                        "width": 0,
+                        "height": h,
+                        "orientation": "v",
+                    }
+                )
     return edges
 
 
@@ -275,7 +298,7 @@ def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) ->
         got = parts.setdefault(c, [])
         j = last.get(c)
         if j is not None and j < k - 1:
-            gap = text[j + 1:k]
+            gap = text[j + 1 : k]
             if "\n" not in gap and "\r" not in gap and any(ch.isspace() for ch in gap):
                 got.append(" ")
         got.append(piece)
@@ -325,8 +348,12 @@ def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> l
         for top in sorted(by_top):
             by_x = by_top[top]
             rows.append(tuple(texts.get(by_x[x], "") if x in by_x else "" for x in xs))
-        bbox = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group),
-                max(c[3] for c in group))
+        bbox = (
+            min(c[0] for c in group),
+            min(c[1] for c in group),
+            max(c[2] for c in group),
+            max(c[3] for c in group),
+        )
         if any(any(r) for r in rows):
             out.append((bbox, tuple(rows)))
     return out
@@ -372,8 +399,10 @@ def _ends(line: str, stripped: str, start: int, box: CharBoxes) -> tuple:
     if _solid(first) and _solid(last):
         return first, last  # _sampled always holds both: they are its first and its last
     solid = _sampled(line)
-    return (next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None),
-            next((b for b in map(box, (start + k for k in reversed(solid))) if _solid(b)), None))
+    return (
+        next((b for b in map(box, (start + k for k in solid)) if _solid(b)), None),
+        next((b for b in map(box, (start + k for k in reversed(solid))) if _solid(b)), None),
+    )
 
 
 def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
@@ -432,8 +461,17 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
             bottom = height - min(b[1] for b in boxes)
             # the type size: the tallest glyph box (a CJK character fills its em)
             size = max(b[3] - b[1] for b in boxes)
-            items.append({"text": clean, "top": top, "bottom": bottom, "x0": left, "x1": right,
-                          "size": size, "height": float(height)})
+            items.append(
+                {
+                    "text": clean,
+                    "top": top,
+                    "bottom": bottom,
+                    "x0": left,
+                    "x1": right,
+                    "size": size,
+                    "height": float(height),
+                }
+            )
         start += len(line)
     tp.close()
     items.sort(key=lambda it: it["top"])
@@ -469,7 +507,9 @@ def read_pdf(path: Path) -> Document:
         except EmptyFile:
             raise
         except Exception as exc:
-            raise CorruptFile(f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}: {str(exc)[:80]}") from exc
+            raise CorruptFile(
+                f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}: {str(exc)[:80]}"
+            ) from exc
     finally:
         doc.close()
     if plumb:
@@ -482,9 +522,13 @@ def read_pdf(path: Path) -> Document:
             except Exception as exc:
                 raise CorruptFile(f"corrupt PDF: page {i + 1}: {type(exc).__name__}") from exc
     # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
-    need = [i for i, items in enumerate(raw)
-            if (i in pictured or any("text" in it for it in items))
-            and garbage(" ".join(it["text"] for it in items if "text" in it)) and not any("table" in it for it in items)]
+    need = [
+        i
+        for i, items in enumerate(raw)
+        if (i in pictured or any("text" in it for it in items))
+        and garbage(" ".join(it["text"] for it in items if "text" in it))
+        and not any("table" in it for it in items)
+    ]
     if need:
         if len(need) > MAX_OCR_PAGES:
             warnings.append(f"OCR cut at {MAX_OCR_PAGES} of {len(need)} image pages")

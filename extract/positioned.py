@@ -46,9 +46,11 @@ def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     """A row that is only the rest of cells cut by the page break: a little text, no
     figures, each piece under a cell of the row above that it finishes."""
     filled = [(c, a) for c, a in zip(row, above) if c]
-    return (0 < len(filled) <= max(1, len(row) // 3)
-            and all(a for _, a in filled)
-            and not any(DIGITS.search(c) for c, _ in filled))
+    return (
+        0 < len(filled) <= max(1, len(row) // 3)
+        and all(a for _, a in filled)
+        and not any(DIGITS.search(c) for c, _ in filled)
+    )
 
 
 def _stitch(pages: list[list[dict]]) -> None:
@@ -86,9 +88,15 @@ def _to_lines(items: list[dict], left: float, right: float, body: float) -> list
         short = it["x1"] - it["x0"] < (right - left) * 0.8
         centred = short and it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
         # a title set larger (or centred) and wrapped onto a second line is one title
-        same_size = abs(it["size"] - prev_title["size"]) < max(0.5, 0.15 * it["size"]) if prev_title else False
-        if prev_title is not None and heading is not None and same_size \
-                and it["top"] - prev_title["bottom"] < it["size"]:
+        same_size = (
+            abs(it["size"] - prev_title["size"]) < max(0.5, 0.15 * it["size"]) if prev_title else False
+        )
+        if (
+            prev_title is not None
+            and heading is not None
+            and same_size
+            and it["top"] - prev_title["bottom"] < it["size"]
+        ):
             last = lines[-1]
             lines[-1] = Line(last.text + it["text"], heading=last.heading)
             prev_title = it

@@ -120,8 +120,9 @@ def read_docx(path: Path) -> Document:
                         walk(content, parent)
 
     style_names = {s.style_id: s.name for s in document.styles if s.style_id}
-    default = next((s.name for s in document.styles if getattr(s, "type", None) == 1 and s.style_id == "Normal"),
-                   None)
+    default = next(
+        (s.name for s in document.styles if getattr(s, "type", None) == 1 and s.style_id == "Normal"), None
+    )
 
     def style_of(p_el) -> str | None:
         # read the paragraph's style id from its XML: python-docx's para.style searches

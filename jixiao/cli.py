@@ -17,7 +17,9 @@ from jixiao import __version__
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告 -> exact dataset (CSV, Parquet, DuckDB)")
+    ap = argparse.ArgumentParser(
+        prog="jixiao", description="绩效自评报告 -> exact dataset (CSV, Parquet, DuckDB)"
+    )
     ap.add_argument("--version", action="version", version=f"jixiao {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="read reports into the dataset at --out")
@@ -26,12 +28,23 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--workers", type=int, default=None, help="worker processes (default: the core count)")
     ing.add_argument("--quiet", action="store_true", help="no progress output")
     ing.add_argument("--timeout", type=float, default=300.0, help="seconds one file may take (default 300)")
-    ing.add_argument("--max-memory", type=int, default=4096, metavar="MB",
-                     help="memory cap of a worker process in MiB (default 4096)")
-    ing.add_argument("--reprocess", action="store_true",
-                     help="read again the files an older jixiao version extracted")
-    ing.add_argument("--commit-every", type=int, default=500, metavar="N",
-                     help="make results visible every N files (default 500); a killed run keeps them")
+    ing.add_argument(
+        "--max-memory",
+        type=int,
+        default=4096,
+        metavar="MB",
+        help="memory cap of a worker process in MiB (default 4096)",
+    )
+    ing.add_argument(
+        "--reprocess", action="store_true", help="read again the files an older jixiao version extracted"
+    )
+    ing.add_argument(
+        "--commit-every",
+        type=int,
+        default=500,
+        metavar="N",
+        help="make results visible every N files (default 500); a killed run keeps them",
+    )
     ing.add_argument("--engine", choices=("local", "dask"), default="local")
     ing.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     rep = sub.add_parser("report", help="one self-contained HTML page over the dataset DIR")
@@ -39,8 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--html", required=True, type=Path, metavar="FILE", help="where to write the page")
     exp = sub.add_parser("export", help="the dataset DIR as one Excel workbook for the staff")
     exp.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
-    exp.add_argument("--xlsx", required=True, type=Path, metavar="FILE",
-                     help="where to write the workbook (one sheet per table, Chinese headers)")
+    exp.add_argument(
+        "--xlsx",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="where to write the workbook (one sheet per table, Chinese headers)",
+    )
     return ap
 
 
@@ -115,12 +133,21 @@ def _ingest(args) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     progress = Progress(sys.stderr, quiet=args.quiet)
     try:
-        result = ingest(args.paths, args.out, workers=args.workers, progress=progress,
-                        limits=Limits(timeout=args.timeout, memory_mb=args.max_memory),
-                        reprocess=args.reprocess, commit_every=args.commit_every, on_plan=progress.planned,
-                        scheduler=args.scheduler if args.engine == "dask" else None)
+        result = ingest(
+            args.paths,
+            args.out,
+            workers=args.workers,
+            progress=progress,
+            limits=Limits(timeout=args.timeout, memory_mb=args.max_memory),
+            reprocess=args.reprocess,
+            commit_every=args.commit_every,
+            on_plan=progress.planned,
+            scheduler=args.scheduler if args.engine == "dask" else None,
+        )
     except KeyboardInterrupt:
-        print("jixiao: interrupted; the dataset keeps what was committed, run again to go on", file=sys.stderr)
+        print(
+            "jixiao: interrupted; the dataset keeps what was committed, run again to go on", file=sys.stderr
+        )
         return 130
     finally:
         progress.close()

@@ -29,9 +29,15 @@ def warm(formats: Iterable[Any] | None = None) -> None:
     tokenizer().initialize()
 
 
-def local(fn: Callable[[Any], Any], tasks: Sequence[Any], timeout_of: Callable[[Any], float],
-          workers: int, memory_mb: int | None, max_tasks: int | None,
-          formats: Iterable[Any] | None = None) -> Stream:
+def local(
+    fn: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    timeout_of: Callable[[Any], float],
+    workers: int,
+    memory_mb: int | None,
+    max_tasks: int | None,
+    formats: Iterable[Any] | None = None,
+) -> Stream:
     if tasks:
         warm(formats)
     with Pool(min(workers, max(1, len(tasks))), memory_mb, max_tasks) as pool:
@@ -59,8 +65,13 @@ def guarded(fn: Callable[[Any], Any], task: Any, timeout: float, memory_mb: int 
     return False, "no result"
 
 
-def dask(fn: Callable[[Any], Any], tasks: Sequence[Any], timeout_of: Callable[[Any], float],
-         scheduler: str, memory_mb: int | None) -> Stream:
+def dask(
+    fn: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    timeout_of: Callable[[Any], float],
+    scheduler: str,
+    memory_mb: int | None,
+) -> Stream:
     from distributed import Client, as_completed
 
     with Client(scheduler) as client:

@@ -130,8 +130,9 @@ class Pool:
             slot.proc.join(timeout=1)
         slot.conn.close()
 
-    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any],
-            timeout_of: Callable[[Any], float]) -> Iterator[tuple[Any, bool, Any]]:
+    def run(
+        self, fn: Callable[[Any], Any], tasks: Iterable[Any], timeout_of: Callable[[Any], float]
+    ) -> Iterator[tuple[Any, bool, Any]]:
         pending = list(tasks)
         pending.reverse()
         slots = self.slots

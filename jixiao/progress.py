@@ -52,13 +52,17 @@ def summary(results: list[Result], skipped: int, seconds: float, out: str) -> li
     counts = Counter(r.file.status for r in results)
     fmts = Counter(r.file.file_format for r in results)
     pages = sum(r.file.pages or 0 for r in results)
-    lines = [f"jixiao: {len(results)} files in {seconds:.1f}s "
-             f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'nothing new'}; "
-             f"skipped {skipped} already in {out}); formats: "
-             f"{', '.join(f'{k} {v}' for k, v in sorted(fmts.items())) or '-'}"]
+    lines = [
+        f"jixiao: {len(results)} files in {seconds:.1f}s "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'nothing new'}; "
+        f"skipped {skipped} already in {out}); formats: "
+        f"{', '.join(f'{k} {v}' for k, v in sorted(fmts.items())) or '-'}"
+    ]
     if results and seconds > 0:
         lines.append(f"  speed: {len(results) / seconds:.2f} files/s, {pages / seconds:.1f} pages/s")
     reasons = Counter((r.file.error or "").split(":")[0] for r in results if r.file.status == "failed")
     if reasons:
-        lines.append("  top failure reasons: " + "; ".join(f"{why} ×{n}" for why, n in reasons.most_common(5)))
+        lines.append(
+            "  top failure reasons: " + "; ".join(f"{why} ×{n}" for why, n in reasons.most_common(5))
+        )
     return lines

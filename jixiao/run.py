@@ -52,7 +52,11 @@ def walk(paths: Iterable[Path], scratch: Path) -> Iterator[Input]:
     """Every file under the given paths, folders in name order, archives opened into `scratch`."""
     for p in paths:
         p = Path(p)
-        files = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
+        files = (
+            sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+            if p.is_dir()
+            else [p]
+        )
         for f in files:
             if not _is_bundle(f):
                 yield Input(f, str(f))
@@ -91,10 +95,23 @@ def _reason(exc: BaseException | str) -> str:
     return msg[:300]
 
 
-def _row(inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: FileStatus, error, t0: float) -> FileRow:
-    return FileRow(rid, inp.source_path, Path(inp.source_path.rsplit("!", 1)[-1]).name, fmt, size, pages, ocr,
-                   status, error, round(time.perf_counter() - t0, 4), __version__,
-                   dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+def _row(
+    inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: FileStatus, error, t0: float
+) -> FileRow:
+    return FileRow(
+        rid,
+        inp.source_path,
+        Path(inp.source_path.rsplit("!", 1)[-1]).name,
+        fmt,
+        size,
+        pages,
+        ocr,
+        status,
+        error,
+        round(time.perf_counter() - t0, 4),
+        __version__,
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+    )
 
 
 def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document, t0: float) -> Result:
@@ -103,8 +120,19 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
     try:
         recs = normalize.records(doc)
     except Exception as exc:  # a parser bug must not cost the file: keep it, say why
-        return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, FileStatus.PARTIAL,
-                           f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}", t0))
+        return Result(
+            _row(
+                inp,
+                rid,
+                fmt.value,
+                size,
+                doc.page_count,
+                doc.ocr,
+                FileStatus.PARTIAL,
+                f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}",
+                t0,
+            )
+        )
     status, error = (FileStatus.PARTIAL, "; ".join(doc.warnings)) if doc.warnings else (FileStatus.OK, None)
     return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0), recs)
 
@@ -119,10 +147,23 @@ def process(inp: Input, report_id: str | None = None) -> Result:
         fmt = extract.sniff(inp.path)
         doc = extract.read(inp.path, fmt)
     except extract.ExtractError as exc:
-        return Result(_row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0))
+        return Result(
+            _row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0)
+        )
     except Exception as exc:  # the per-file boundary: a bug or a library failure on odd bytes
-        return Result(_row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED,
-                           f"cannot read: {type(exc).__name__}: {_reason(exc)}", t0))
+        return Result(
+            _row(
+                inp,
+                report_id or "",
+                fmt.value,
+                size,
+                None,
+                False,
+                FileStatus.FAILED,
+                f"cannot read: {type(exc).__name__}: {_reason(exc)}",
+                t0,
+            )
+        )
     return _records(inp, report_id, fmt, size, doc, t0)
 
 
@@ -139,13 +180,28 @@ def process_legacy(batch: list[tuple[Input, str, Format]]) -> list[Result]:
             size = inp.path.stat().st_size
             got = converted.get(inp.path)
             if not isinstance(got, Path):
-                results.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED,
-                                           _reason(got or "not converted"), t0)))
+                results.append(
+                    Result(
+                        _row(
+                            inp,
+                            rid,
+                            fmt.value,
+                            size,
+                            None,
+                            False,
+                            FileStatus.FAILED,
+                            _reason(got or "not converted"),
+                            t0,
+                        )
+                    )
+                )
                 continue
             try:
                 doc = extract.read(got, Format.DOCX)
             except Exception as exc:
-                results.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0)))
+                results.append(
+                    Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0))
+                )
                 continue
             results.append(_records(inp, rid, fmt, size, doc, t0))
             t0 = time.perf_counter()
@@ -169,7 +225,9 @@ class Sealed:
 
 
 def seal(res: Result) -> Sealed:
-    return Sealed(res.file, None if res.records is None else pickle.dumps(rows([res]), pickle.HIGHEST_PROTOCOL))
+    return Sealed(
+        res.file, None if res.records is None else pickle.dumps(rows([res]), pickle.HIGHEST_PROTOCOL)
+    )
 
 
 def write_sealed(batch: list[Sealed], out: Path, drop: set[str]) -> None:
@@ -237,8 +295,9 @@ def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
     return [(inp, rid, fmt.value)]
 
 
-def plan(paths: Iterable[Path], out: Path, scratch: Path,
-         reprocess: bool = False) -> tuple[list[tuple], list[Result], int, set[str]]:
+def plan(
+    paths: Iterable[Path], out: Path, scratch: Path, reprocess: bool = False
+) -> tuple[list[tuple], list[Result], int, set[str]]:
     """What to do: tasks for new files, rows for files that need no reading, the count
     skipped, and the report ids whose old rows go (redone by a newer extractor)."""
     known = file_versions(out)
@@ -264,7 +323,21 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
             fmt = extract.sniff(inp.path)
             size = inp.path.stat().st_size
         except OSError as exc:
-            settled.append(Result(_row(inp, "", "unknown", 0, None, False, FileStatus.FAILED, f"cannot open: {_reason(exc)}", t0)))
+            settled.append(
+                Result(
+                    _row(
+                        inp,
+                        "",
+                        "unknown",
+                        0,
+                        None,
+                        False,
+                        FileStatus.FAILED,
+                        f"cannot open: {_reason(exc)}",
+                        t0,
+                    )
+                )
+            )
             continue
         if (rid, inp.source_path) in known:
             if not (reprocess and known[(rid, inp.source_path)] != __version__):
@@ -272,10 +345,14 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
                 continue
             drop.add(rid)  # read by an older extractor: its rows go, the file is read again
             if rid in seen:  # ... once: the same bytes at another path stay a duplicate
-                settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0)))
+                settled.append(
+                    Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0))
+                )
                 continue
         elif rid in seen or (rid in known_ids and rid not in drop):
-            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0)))
+            settled.append(
+                Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0))
+            )
             continue
         seen.add(rid)
         if fmt is Format.ZIP:
@@ -285,14 +362,21 @@ def plan(paths: Iterable[Path], out: Path, scratch: Path,
         else:
             tasks.append(("file", (inp, rid, fmt)))
     for i in range(0, len(legacy), LEGACY_BATCH):
-        tasks.append(("legacy", legacy[i:i + LEGACY_BATCH]))
+        tasks.append(("legacy", legacy[i : i + LEGACY_BATCH]))
     return tasks, settled, skipped, drop
 
 
-def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
-           progress: Callable[[Result], None] | None = None, limits: Limits = Limits(),
-           reprocess: bool = False, commit_every: int = 500,
-           on_plan: Callable[[int], None] | None = None, scheduler: str | None = None) -> Summary:
+def ingest(
+    paths: Iterable[Path],
+    out: Path,
+    workers: int | None = None,
+    progress: Callable[[Result], None] | None = None,
+    limits: Limits = Limits(),
+    reprocess: bool = False,
+    commit_every: int = 500,
+    on_plan: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
+) -> Summary:
     """Ingest every file under `paths` into the dataset at `out`.
 
     Results are committed every `commit_every` files, each commit whole (export.Store):
@@ -326,8 +410,15 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
             stream = engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)
         else:
             formats = {Format(fmt) for task in tasks for _, _, fmt in _task_files(task)}
-            stream = engines.local(work, tasks, timeout_of, workers or os.cpu_count() or 1,
-                                   limits.memory_mb, limits.max_tasks, formats)
+            stream = engines.local(
+                work,
+                tasks,
+                timeout_of,
+                workers or os.cpu_count() or 1,
+                limits.memory_mb,
+                limits.max_tasks,
+                formats,
+            )
         for task, ok, value in stream:
             if ok:
                 batch = value
@@ -335,9 +426,22 @@ def ingest(paths: Iterable[Path], out: Path, workers: int | None = None,
                 why = f"cut off: {_reason(value)}" if not isinstance(value, str) else _reason(value)
                 files = _task_files(task)
                 spent = timeout_of(task) / len(files) if isinstance(value, engines.TaskTimeout) else 0.0
-                batch = [Sealed(_row(inp, rid, _sniffed(inp.path, fmt), inp.path.stat().st_size if inp.path.exists()
-                                     else 0, None, False, FileStatus.FAILED, why, time.perf_counter() - spent))
-                         for inp, rid, fmt in files]
+                batch = [
+                    Sealed(
+                        _row(
+                            inp,
+                            rid,
+                            _sniffed(inp.path, fmt),
+                            inp.path.stat().st_size if inp.path.exists() else 0,
+                            None,
+                            False,
+                            FileStatus.FAILED,
+                            why,
+                            time.perf_counter() - spent,
+                        )
+                    )
+                    for inp, rid, fmt in files
+                ]
             for res in batch:
                 pending.append(res)
                 if progress:

@@ -32,8 +32,18 @@ from normalize.model import (
 if TYPE_CHECKING:
     from extract.model import Document
 
-__all__ = ["records", "Records", "Report", "Project", "Indicator", "AmountRow", "Finding", "Problem", "ReportKind",
-           "Severity"]
+__all__ = [
+    "records",
+    "Records",
+    "Report",
+    "Project",
+    "Indicator",
+    "AmountRow",
+    "Finding",
+    "Problem",
+    "ReportKind",
+    "Severity",
+]
 
 
 def records(doc: Document) -> Records:

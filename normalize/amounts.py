@@ -28,9 +28,12 @@ class Unit(str, Enum):
 
     @property
     def factor(self) -> Decimal:
-        return {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[
-            self.value
-        ]
+        return {
+            "元": Decimal(1),
+            "千元": Decimal(1000),
+            "万元": Decimal(10_000),
+            "亿元": Decimal(100_000_000),
+        }[self.value]
 
 
 # The last character of every unit's name (元): a text without one states no money, and
@@ -97,7 +100,7 @@ def find_money(text: str) -> Iterator[Money]:
         for m in pattern.finditer(folded):
             value = parse_money(m.group(0))
             if value is not None:
-                hits.append(Money(value, text[m.start():m.end()], m.start(), m.end()))
+                hits.append(Money(value, text[m.start() : m.end()], m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     last_end = -1
     for h in hits:

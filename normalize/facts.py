@@ -49,12 +49,12 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     for i, (s, e, label) in enumerate(hits):
         field = LABEL_FIELD[label]
-        if NOT_OWN.search(folded[max(0, s - 3):s]):
+        if NOT_OWN.search(folded[max(0, s - 3) : s]):
             continue
-        if label in MONEY_CONTEXT and not any(find_money(text[max(0, s - 60):s])):
+        if label in MONEY_CONTEXT and not any(find_money(text[max(0, s - 60) : s])):
             continue
         limit = len(folded)
-        for s2, _, label2 in hits[i + 1:]:
+        for s2, _, label2 in hits[i + 1 :]:
             if LABEL_FIELD[label2] != field:
                 limit = s2
                 break
@@ -70,14 +70,25 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
         if fact is None:
             continue
         value, raw, vs, ve = fact
-        facts.append(Fact(field, value, raw, label, Where(page, base + vs, base + ve),
-                          _context(text, s, ve), kind == "money"))
+        facts.append(
+            Fact(
+                field,
+                value,
+                raw,
+                label,
+                Where(page, base + vs, base + ve),
+                _context(text, s, ve),
+                kind == "money",
+            )
+        )
     return facts
 
 
 # "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25": a unit stated before the label
 # in the same line applies to a bare number right after it
-BARE_AFTER = regex.compile(rf"^[\u4e00-\u9fff]{{0,4}}[)）]?\s*[:：]?\s*(?P<num>{P.NUMBER})(?!\s*[%％个年月日次人万亿元.])")
+BARE_AFTER = regex.compile(
+    rf"^[\u4e00-\u9fff]{{0,4}}[)）]?\s*[:：]?\s*(?P<num>{P.NUMBER})(?!\s*[%％个年月日次人万亿元.])"
+)
 
 
 def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
@@ -91,7 +102,7 @@ def _bare_after_unit(folded: str, label_start: int, window: str, offset: int):
     num = plain_number(m.group("num"))
     if num is None:
         return None
-    raw = window[m.start("num"):m.end("num")]
+    raw = window[m.start("num") : m.end("num")]
     yuan = to_yuan(num, unit)
     if yuan is None:
         return None
@@ -113,18 +124,18 @@ def _value(field: str, kind: str, window: str, offset: int):
         m = P.PERCENT.search(folded)
         if m is None:
             return None
-        return plain_number(m.group("num")), window[m.start():m.end()], offset + m.start(), offset + m.end()
+        return plain_number(m.group("num")), window[m.start() : m.end()], offset + m.start(), offset + m.end()
     if kind == "score":
         m = P.SCORE.search(folded)
-        if m is None or "%" in folded[m.start():m.end() + 1]:
+        if m is None or "%" in folded[m.start() : m.end() + 1]:
             return None
         # "总分≥90分为优", "得分在 90 分以上": a grade band, not the score
-        if BAND_WORDS.search(folded[:m.start()]) or BAND_AFTER.match(folded, m.end()):
+        if BAND_WORDS.search(folded[: m.start()]) or BAND_AFTER.match(folded, m.end()):
             return None
         value = plain_number(m.group("num"))
         if value is None or value > Decimal(1000):
             return None
-        return value, window[m.start():m.end()], offset + m.start(), offset + m.end()
+        return value, window[m.start() : m.end()], offset + m.start(), offset + m.end()
     folded = P.SPACES.sub("", folded)  # "自评为优 秀": a line wrap inside the word
     m = P.GRADE.search(folded)
     if m is None or m.start() > 4:

@@ -20,19 +20,24 @@ PROJECT_WORDS = regex.compile(r"项目|专项资金|专项|转移支付|资金")
 REPORT_TITLE = regex.compile(r"绩效.{0,12}(?:报告|自评表|评价表|评价)|自评(?:报告|表)|评价报告")
 
 # An organisation's name ends with one of these (龙山县大数据中心, 南县财政局, 吉首市乾州街道办事处).
-ORG_SUFFIX = (r"(?:办事处|委员会|管理局|人民政府|政府|中心|局|委|办|院|站|所|学校|校|厅|处|队|会|馆|部|室|"
-              r"公司|医院|指挥部|幼儿园|大学|学院|中学|小学|集团|协会|社|台|场|园|团)")
+ORG_SUFFIX = (
+    r"(?:办事处|委员会|管理局|人民政府|政府|中心|局|委|办|院|站|所|学校|校|厅|处|队|会|馆|部|室|"
+    r"公司|医院|指挥部|幼儿园|大学|学院|中学|小学|集团|协会|社|台|场|园|团)"
+)
 ORG = regex.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?{ORG_SUFFIX}$")
 # the unit named on a cover or in a letterhead field: "部门(单位)名称: 岳阳市…", "单位名称：…"
 UNIT_FIELD = regex.compile(
     r"(?:部门\s*[(（]\s*单位\s*[)）]\s*名\s*称|单\s*位\s*名\s*称|部\s*门\s*名\s*称|填\s*报\s*单\s*位|"
     r"预算单位名称|实施单位|项目单位|评价单位)\s*(?:[(（]盖章[)）])?\s*[:：]?\s*"
-    r"(?P<name>[^\s:：,，。|]{2,40}?)(?=\s|[:：,，。|]|主管部门|项目负责人|联系电话|评价方式|评价机构|报告日期|$)")
+    r"(?P<name>[^\s:：,，。|]{2,40}?)(?=\s|[:：,，。|]|主管部门|项目负责人|联系电话|评价方式|评价机构|报告日期|$)"
+)
 # a budget code before a unit or project name: "219001-池州市…", "51000021R000000019951-工资性支出"
 LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
 STAMP = regex.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
 # leading place names of a unit: 龙山县, 红河州, 湖南省长沙市, 吉首市乾州街道
-PLACE = regex.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗))+")
+PLACE = regex.compile(
+    r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗))+"
+)
 # a report date line's own label: 报告日期, 填报日期, 评价日期
 DATE_LABEL = regex.compile(r"(?:报告|填报|评价|编制|成文)日期\s*[:：]?\s*")
 
@@ -138,7 +143,7 @@ def report_date(doc: Document) -> dt.date | None:
     text = P.fold(doc.text)
     m = DATE_LABEL.search(text)
     if m:
-        for d, s, _ in find_dates(text[m.end():m.end() + 20]):
+        for d, s, _ in find_dates(text[m.end() : m.end() + 20]):
             if s <= 2:
                 return d
     blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE]

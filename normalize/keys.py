@@ -25,8 +25,25 @@ from normalize.segment import words
 YEARS = regex.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?|第[一二三四五六七八九十\d]+[批期]")
 PUNCT = regex.compile(r"[\s\p{P}\p{S}]+")
 # generic words that carry no identity: "X项目" and "X经费" are the same project
-GENERIC = frozenset({"项目", "经费", "资金", "费", "专项", "专项资金", "工作", "年度", "费用", "补助", "补助资金",
-                     "的", "和", "及", "与"})
+GENERIC = frozenset(
+    {
+        "项目",
+        "经费",
+        "资金",
+        "费",
+        "专项",
+        "专项资金",
+        "工作",
+        "年度",
+        "费用",
+        "补助",
+        "补助资金",
+        "的",
+        "和",
+        "及",
+        "与",
+    }
+)
 PARTY = regex.compile(r"^中共|^中国共产党")  # 中共X县委 and X县委 are one unit
 SEAL = regex.compile(r"[(（](?:盖章|公章)[)）]")  # “(盖章)” after a name on a form
 PLACE_END = ("省", "市", "州", "县", "区", "旗", "盟")
@@ -48,8 +65,11 @@ def _unit_form(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def _aliases(path: str | None) -> dict[str, str]:
-    text = Path(path).read_text(encoding="utf-8") if path else \
-        (files("normalize") / "data" / "unit_aliases.csv").read_text(encoding="utf-8")
+    text = (
+        Path(path).read_text(encoding="utf-8")
+        if path
+        else (files("normalize") / "data" / "unit_aliases.csv").read_text(encoding="utf-8")
+    )
     table = {}
     for line in text.splitlines():
         line = line.strip()

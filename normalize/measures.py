@@ -13,9 +13,26 @@ from normalize import patterns as P
 from normalize.numerals import plain_number
 
 # comparison words to one symbol
-OPS = {">=": "≥", "=>": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "达到": "≥",
-       "<=": "≤", "=<": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
-       "大于": ">", "小于": "<", "≥": "≥", "≤": "≤", ">": ">", "<": "<", "=": "="}
+OPS = {
+    ">=": "≥",
+    "=>": "≥",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "达到": "≥",
+    "<=": "≤",
+    "=<": "≤",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "大于": ">",
+    "小于": "<",
+    "≥": "≥",
+    "≤": "≤",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+}
 # words before a number that qualify it ("约3000人", "累计12次") rather than name a unit
 QUALIFIER = regex.compile(r"^(?:约|大约|近|共|累计|合计|总计|全年|实际|计划)")
 # a trailing word that changes the comparison: "95%以上" is ≥ 95%

@@ -22,14 +22,24 @@ from normalize.model import Problem, Section
 from normalize.segment import words
 
 # the heading of each section, as reports word it
-PROBLEM_HEAD = regex.compile(r"存在的?(?:主要)?(?:困难和|困难与)?问题|主要问题|问题及原因|存在问题|问题与不足|不足之处")
-MEASURE_HEAD = regex.compile(r"改进措施|整改措施|下一步(?:工作)?(?:打算|计划|措施|工作)|意见(?:和|及)?建议|改进建议|工作建议")
+PROBLEM_HEAD = regex.compile(
+    r"存在的?(?:主要)?(?:困难和|困难与)?问题|主要问题|问题及原因|存在问题|问题与不足|不足之处"
+)
+MEASURE_HEAD = regex.compile(
+    r"改进措施|整改措施|下一步(?:工作)?(?:打算|计划|措施|工作)|意见(?:和|及)?建议|改进建议|工作建议"
+)
 # a chapter heading ends a section: 一、 二、 … or 第X部分
-CHAPTER = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]+[章部分节]|附件|附表)")
+CHAPTER = regex.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]+[章部分节]|附件|附表)"
+)
 # an item: （一） (1) 1、 1. 一是
-ITEM = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])\s*")
+ITEM = regex.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])\s*"
+)
 # the same numbering inside one form cell: "1.资金拨付滞后；2.宣传不足"
-INLINE_ITEM = regex.compile(r"(?:^|(?<=[。；;!！\s]))\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])")
+INLINE_ITEM = regex.compile(
+    r"(?:^|(?<=[。；;!！\s]))\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]|\d{1,2}\s*[、.．](?!\d)|[①-⑳])"
+)
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +111,7 @@ def problems(blocks: Iterable[Block]) -> list[Problem]:
             continue
         m = ITEM.match(text)
         if m:
-            items[section].append(text[m.end():].strip())
+            items[section].append(text[m.end() :].strip())
         elif items[section]:
             items[section][-1] += text  # the paragraphs under an item are part of it
     out = []

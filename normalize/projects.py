@@ -21,19 +21,23 @@ from normalize.model import Fact
 # trailing words after a project's name in an item head or a title
 NAME_TAIL = regex.compile(
     r"(?:(?:支出)?(?:整体)?绩效(?:目标)?(?:自评|自我评价|评价)(?:综述|情况|结果|报告|表)?(?:的报告)?|"
-    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$")
+    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$"
+)
 # a project's name ends with one of these
 PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专项|基金|费用)(?:[(（][^)）]{1,20}[)）])?$")
 # a section heading is not a project, even when it ends like one: 项目概况, 项目资金使用情况
-NOT_PROJECT = regex.compile(r"(?:情况|概况|背景|目标|问题|措施|经验|做法|结论|建议|结果|管理|分析|依据|范围|原则|方法|"
-                            r"指标|内容|组织|依据|对象|安排|说明|意见|总结|成效|效益)$|^(?:项目|资金|经费|专项)|"
-                            r"我|本单位|本部门|未|没有|出现|较大")
+NOT_PROJECT = regex.compile(
+    r"(?:情况|概况|背景|目标|问题|措施|经验|做法|结论|建议|结果|管理|分析|依据|范围|原则|方法|"
+    r"指标|内容|组织|依据|对象|安排|说明|意见|总结|成效|效益)$|^(?:项目|资金|经费|专项)|"
+    r"我|本单位|本部门|未|没有|出现|较大"
+)
 # words of a sentence, not of a name: "…共下达105万元,用于实施…项目"
 SENTENCE_WORDS = regex.compile(r"用于|下达|共计|\d+(?:\.\d+)?\s*(?:万元|元|亿元)|^(?:财政|预算)?支出项目$")
 HEAD_END = regex.compile(r"[：:，,。；;!！]")
 # template section numbering inside the head: "X项目绩效自评综述"
 ITEM_NUMBER = regex.compile(
-    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))\s*")
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))\s*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,7 @@ TITLE_YEAR = regex.compile(r"\s*((?:19|20)\d{2})\s*年度?")
 
 def project_name(head: str) -> str | None:
     """'(一门式)全覆盖网络建设租赁费项目绩效自评综述' -> '(一门式)全覆盖网络建设租赁费项目'."""
-    name = head.strip(" “”\"")
+    name = head.strip(' “”"')
     for _ in range(2):
         name = NAME_TAIL.sub("", name).strip()
     name = LEAD_ABOUT.sub("", name).strip()
@@ -77,7 +81,7 @@ def item(text: str, page: int | None, start: int) -> Item | None:
     m = ITEM_NUMBER.match(text)
     if not m or not MARKER.match(text):
         return None
-    rest = text[m.end():]
+    rest = text[m.end() :]
     # the head runs to the first punctuation; a name with a comma in it
     # ("村内干道,巷道路面硬化建设项目") runs on to the next
     cut = 0
@@ -113,11 +117,11 @@ def title_project(title_text: str | None, unit: str | None) -> str | None:
         return m.group("n").strip()
     t = LEAD_GUANYU.sub("", t)
     if unit and t.startswith(unit):
-        t = t[len(unit):]
+        t = t[len(unit) :]
     t = LEAD_GUANYU.sub("", t)
     # the name stands before the year ("…补助资金2023年度绩效自评报告") or after it
     before, _, after = TITLE_YEAR.sub("\x00", t, count=1).partition("\x00")
-    for cand in ((before, after) if after or before != t else (t,)):
+    for cand in (before, after) if after or before != t else (t,):
         c = LEAD_FILLER.sub("", cand).strip()
         for _ in range(3):
             c = NAME_TAIL.sub("", c).strip()
@@ -131,14 +135,18 @@ def title_project(title_text: str | None, unit: str | None) -> str | None:
 # "对环境监测站2021年度百岁宫大气监测专项项目使用管理情况认真开展了自评"
 BODY_NAME = regex.compile(
     r"(?:19|20)\d{2}\s*年度?(?P<n>[^，。,；;：:、（）()“”]{4,40}?(?:项目|经费|资金|工程))"
-    r"(?=绩效|使用|支出|资金使用|的绩效|实施|开展|进行|管理|自评|[，,。])")
+    r"(?=绩效|使用|支出|资金使用|的绩效|实施|开展|进行|管理|自评|[，,。])"
+)
 # "项目名称公共文化服务体系运行保障经费项目单位…", "项目名称：X"
-NAME_FIELD = regex.compile(r"项目名称\s*[:：]?\s*(?P<n>[^\s:：,，。|]{4,50}?)(?=项目单位|主管部门|实施单位|项目负责人|[\s,，。|]|$)")
+NAME_FIELD = regex.compile(
+    r"项目名称\s*[:：]?\s*(?P<n>[^\s:：,，。|]{4,50}?)(?=项目单位|主管部门|实施单位|项目负责人|[\s,，。|]|$)"
+)
 
 
 # a paragraph that opens with the project's name: "瓯海区排水管网工程(二期)是为进一步提高…"
 OPENING_NAME = regex.compile(
-    r"(?m)^(?P<n>[^，。,；;：:、\s|#]{4,40}?(?:项目|工程|经费|资金)(?:[(（][^)）]{1,8}[)）])?)(?:是|位于|系|于\d|为)")
+    r"(?m)^(?P<n>[^，。,；;：:、\s|#]{4,40}?(?:项目|工程|经费|资金)(?:[(（][^)）]{1,8}[)）])?)(?:是|位于|系|于\d|为)"
+)
 
 
 def named_project(text: str) -> str | None:

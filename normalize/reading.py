@@ -54,11 +54,20 @@ def collect(doc: Document) -> Reading:
         caption = ""
         for b in page.blocks:
             if b.kind is BlockKind.TABLE:
-                blocks.append(Table(_rows(b.rows, page.number, b.start, b.text), page.number, len(blocks),
-                                    caption, b.continued))
+                blocks.append(
+                    Table(
+                        _rows(b.rows, page.number, b.start, b.text),
+                        page.number,
+                        len(blocks),
+                        caption,
+                        b.continued,
+                    )
+                )
                 caption = ""
             else:
-                blocks.append(Text(b.text, page.number, b.start, (len(blocks), 0), b.kind is BlockKind.HEADING))
+                blocks.append(
+                    Text(b.text, page.number, b.start, (len(blocks), 0), b.kind is BlockKind.HEADING)
+                )
                 caption = b.text
     return Reading(doc, title=identity.title(doc), blocks=tuple(blocks))
 
@@ -121,11 +130,17 @@ def report(r: Reading) -> Reading:
             keys.setdefault(k, v)
     unit = _unit(r, kind, keys)
     report = Report(
-        report_kind=kind, unit_name=unit, region=identity.region(unit),
-        fiscal_year=identity.fiscal_year(r.title, r.doc.text), report_date=identity.report_date(r.doc),
+        report_kind=kind,
+        unit_name=unit,
+        region=identity.region(unit),
+        fiscal_year=identity.fiscal_year(r.title, r.doc.text),
+        report_date=identity.report_date(r.doc),
         **{name: _first(facts, name) for name in REPORT_MONEY},
-        execution_rate=_first(facts, "execution_rate"), self_score=_first(facts, "self_score"),
-        grade=_first(facts, "grade") or keys.get("grade"), project_count=stated, title=r.title,
+        execution_rate=_first(facts, "execution_rate"),
+        self_score=_first(facts, "self_score"),
+        grade=_first(facts, "grade") or keys.get("grade"),
+        project_count=stated,
+        title=r.title,
         unit_key=linking.unit_key(unit),
     )
     return replace(r, kind=kind, report_facts=tuple(facts), report=report)
@@ -133,7 +148,9 @@ def report(r: Reading) -> Reading:
 
 def _in_order(r: Reading, forms: list[Form]) -> list[Fact]:
     """The facts of the report's text and of these forms, in document order."""
-    parts: list[tuple[tuple[int, int], tuple[Fact, ...]]] = [(t.order, t.facts) for t in r.text if t.item is None]
+    parts: list[tuple[tuple[int, int], tuple[Fact, ...]]] = [
+        (t.order, t.facts) for t in r.text if t.item is None
+    ]
     parts += [(f.order, f.facts) for f in forms]
     return [fact for _, facts in sorted(parts, key=lambda p: p[0]) for fact in facts]
 
@@ -161,25 +178,46 @@ def projects(r: Reading) -> Reading:
         seq = len(out) + 1
         if isinstance(s, Form):
             name = identity.clean_unit(s.name) or s.name or ""
-            out.append(Project(seq, name, *(_first(s.facts, f) for f in FIGURES),
-                               score=_first(s.facts, "self_score"), grade=s.keys.get("grade"), page=s.page))
+            out.append(
+                Project(
+                    seq,
+                    name,
+                    *(_first(s.facts, f) for f in FIGURES),
+                    score=_first(s.facts, "self_score"),
+                    grade=s.keys.get("grade"),
+                    page=s.page,
+                )
+            )
         else:
             assert s.item is not None
-            out.append(Project(seq, s.item.name, *(_first(s.facts, f) for f in FIGURES),
-                               score=_first(s.facts, "self_score"), grade=_first(s.facts, "grade"),
-                               summary=proj.summary(s.item.text), page=s.item.page))
+            out.append(
+                Project(
+                    seq,
+                    s.item.name,
+                    *(_first(s.facts, f) for f in FIGURES),
+                    score=_first(s.facts, "self_score"),
+                    grade=_first(s.facts, "grade"),
+                    summary=proj.summary(s.item.text),
+                    page=s.item.page,
+                )
+            )
     rep = r.report
     if r.kind is ReportKind.PROJECT:
         if not out:
-            name = (proj.named_project(r.doc.text) or proj.title_project(_with_subtitle(r), rep.unit_name)
-                    or proj.body_project(r.doc.text))
+            name = (
+                proj.named_project(r.doc.text)
+                or proj.title_project(_with_subtitle(r), rep.unit_name)
+                or proj.body_project(r.doc.text)
+            )
             if name:
                 out.append(Project(1, name, page=r.doc.pages[0].number))
         if len(out) == 1:  # the report is about this project: what the report states is its
             p = out[0]
-            out[0] = replace(p, **{f: getattr(rep, f) if getattr(p, f) is None else getattr(p, f)
-                                   for f in FIGURES},
-                             score=p.score if p.score is not None else rep.self_score)
+            out[0] = replace(
+                p,
+                **{f: getattr(rep, f) if getattr(p, f) is None else getattr(p, f) for f in FIGURES},
+                score=p.score if p.score is not None else rep.self_score,
+            )
     out = [replace(p, project_key=linking.project_key(rep.unit_name, p.project_name)) for p in out]
     return replace(r, projects=tuple(out), sources=tuple(sources))
 
@@ -205,8 +243,9 @@ def findings(r: Reading) -> Reading:
         out += checks.grade_matches_score(rep.self_score, rep.grade, bands, "")  # a narrative report
     for p, s in zip(r.projects, r.sources):
         if isinstance(s, Form):
-            out += checks.form_checks(s.funds, s.indicators, s.total_score, s.keys.get("grade"), bands,
-                                      f"project[{p.seq}].")
+            out += checks.form_checks(
+                s.funds, s.indicators, s.total_score, s.keys.get("grade"), bands, f"project[{p.seq}]."
+            )
     return replace(r, findings=tuple(out))
 
 
@@ -220,13 +259,25 @@ def amounts(r: Reading) -> Reading:
         for m in find_money(page.text):
             f = fed.get((page.number, m.start))
             seen.add((page.number, m.start))
-            ctx = page.text[max(0, m.start - 30): m.end + 30].replace("\n", " ")
-            rows.append(AmountRow(f.field if f else None, f.label if f else None, m.raw, m.yuan,
-                                  page.number, m.start, m.end, ctx))
+            ctx = page.text[max(0, m.start - 30) : m.end + 30].replace("\n", " ")
+            rows.append(
+                AmountRow(
+                    f.field if f else None,
+                    f.label if f else None,
+                    m.raw,
+                    m.yuan,
+                    page.number,
+                    m.start,
+                    m.end,
+                    ctx,
+                )
+            )
     # amounts read from table cells under a unit header (41.28 under 单位：万元)
     for (pg, start), f in fed.items():
         if (pg, start) not in seen:
-            rows.append(AmountRow(f.field, f.label, f.raw, f.value, pg, f.where.start, f.where.end, f.context))
+            rows.append(
+                AmountRow(f.field, f.label, f.raw, f.value, pg, f.where.start, f.where.end, f.context)
+            )
     return replace(r, amounts=tuple(rows))
 
 
@@ -256,8 +307,13 @@ def _with_subtitle(r: Reading) -> str | None:
     title = r.title
     blocks = [b for p in r.doc.pages for b in p.blocks][:6]
     for a, b in zip(blocks, blocks[1:]):
-        if title and a.text.strip("# ") == title and P.fold(b.text).strip().startswith("(") \
-                and P.fold(b.text).strip().endswith(")") and len(b.text) <= 50:
+        if (
+            title
+            and a.text.strip("# ") == title
+            and P.fold(b.text).strip().startswith("(")
+            and P.fold(b.text).strip().endswith(")")
+            and len(b.text) <= 50
+        ):
             return title + b.text.strip()
     return title
 
@@ -267,5 +323,16 @@ def _project_count(text: str) -> int | None:
     return int(m.group("n")) if m else None
 
 
-__all__ = ["records", "collect", "segment", "read", "report", "projects", "indicators", "findings", "amounts",
-           "problems", "STEPS"]
+__all__ = [
+    "records",
+    "collect",
+    "segment",
+    "read",
+    "report",
+    "projects",
+    "indicators",
+    "findings",
+    "amounts",
+    "problems",
+    "STEPS",
+]

@@ -185,8 +185,15 @@ def read_form(form: Form, above: TableState | None = None) -> tuple[Form, TableS
         funds = funds or got.funds
         total = total if total is not None else got.total_score
         state = got.state
-    return replace(form, facts=tuple(facts), keys=keys, indicators=tuple(indicators), funds=funds,
-                   total_score=total, problems=tuple(problems)), state
+    return replace(
+        form,
+        facts=tuple(facts),
+        keys=keys,
+        indicators=tuple(indicators),
+        funds=funds,
+        total_score=total,
+        problems=tuple(problems),
+    ), state
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +258,9 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
         if header is not None and any(TOTAL_ROW.match(c) for c in label_cells):
             money = _funds_money(row, header, unit)
             for name, (v, raw, col) in money.items():
-                facts.append(Fact(name, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True))
+                facts.append(
+                    Fact(name, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True)
+                )
             rate = score = weight = None
             if "execution_rate" in header and header["execution_rate"] < len(row):
                 raw, at = _cell_at(where, row, header["execution_rate"])
@@ -266,7 +275,9 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             continue
         # the parts below it: 其中：财政拨款, 上年结转资金, 其他资金
         if header is not None and funds is not None and label_cells and PART_ROW.search(label_cells[-1]):
-            funds.parts.append((label_cells[-1], {f: m[0] for f, m in _funds_money(row, header, unit).items()}))
+            funds.parts.append(
+                (label_cells[-1], {f: m[0] for f, m in _funds_money(row, header, unit).items()})
+            )
             continue
         header = None
         # the final score of the form
@@ -348,6 +359,21 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
     score = _cell(row, cols, "score")
     actual = _cell(row, cols, "actual")
     t, a = measure(target), measure(actual)
-    return Indicator(None, levels[0], levels[1], l3, target, actual,
-                     parse_score(weight) if weight else None, parse_score(score) if score else None,
-                     _cell(row, cols, "deviation_reason"), page, t.op, t.value, t.unit, a.op, a.value, a.unit)
+    return Indicator(
+        None,
+        levels[0],
+        levels[1],
+        l3,
+        target,
+        actual,
+        parse_score(weight) if weight else None,
+        parse_score(score) if score else None,
+        _cell(row, cols, "deviation_reason"),
+        page,
+        t.op,
+        t.value,
+        t.unit,
+        a.op,
+        a.value,
+        a.unit,
+    )

@@ -32,8 +32,11 @@ if os.environ.get("CI"):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/records/*.json from what jixiao reads now; review the diff")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/records/*.json from what jixiao reads now; review the diff",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -165,4 +168,3 @@ def assert_sound_dataset(out: Path) -> None:
         con.close()
     files = read_table(out, "files")
     assert files["source_path"].is_unique, files["source_path"][files["source_path"].duplicated()].tolist()
-

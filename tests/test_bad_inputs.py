@@ -25,8 +25,10 @@ except ImportError:  # pypdf is a dev dependency; without it the encrypted files
 
 needs_pypdf = pytest.mark.skipif(pypdf is None, reason="pypdf is not installed")
 
-HTML_PAGE = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>\n"
-             "<body><h1>页面不存在</h1><p>您访问的页面不存在或已被删除。</p></body></html>\n")
+HTML_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>404 Not Found</title></head>\n'
+    "<body><h1>页面不存在</h1><p>您访问的页面不存在或已被删除。</p></body></html>\n"
+)
 
 
 def random_bytes(seed: int, n: int = 4096) -> bytes:
@@ -90,10 +92,21 @@ def run(tmp_path_factory):
         encrypted_copy(SAMPLES / "101.pdf", inp / "owner_only.pdf", user="", owner="x")
         blank_pdf(inp / "blank.pdf")
     out = base / "out"
-    proc = subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", str(inp), "--out", str(out), "--quiet"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "ingest", str(inp), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     files = {r["file_name"]: r for r in pq.read_table(out / "files.parquet").to_pylist()}
-    return {"proc": proc, "in": inp, "out": out, "files": files, "names": sorted(p.name for p in inp.iterdir())}
+    return {
+        "proc": proc,
+        "in": inp,
+        "out": out,
+        "files": files,
+        "names": sorted(p.name for p in inp.iterdir()),
+    }
 
 
 def bad_names(run) -> list[str]:
@@ -122,26 +135,33 @@ def test_bad_files_fail_with_one_line_reasons(run):
         assert "Traceback" not in f["error"], name
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in BAD] + [
-    # pdfplumber wraps pdfminer's PDFPasswordIncorrect in PdfminerException: once read as 'corrupt'
-    pytest.param("encrypted.pdf", id="encrypted.pdf", marks=needs_pypdf),
-    pytest.param("blank.pdf", id="blank.pdf", marks=needs_pypdf),
-])
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, id=n) for n in BAD]
+    + [
+        # pdfplumber wraps pdfminer's PDFPasswordIncorrect in PdfminerException: once read as 'corrupt'
+        pytest.param("encrypted.pdf", id="encrypted.pdf", marks=needs_pypdf),
+        pytest.param("blank.pdf", id="blank.pdf", marks=needs_pypdf),
+    ],
+)
 def test_reason_names_the_problem(run, name):
     error = run["files"][name]["error"].lower()
     words = {**BAD, **BAD_PYPDF}[name]
     assert any(w in error for w in words), error
 
 
-@pytest.mark.parametrize("name, fmt", [
-    pytest.param("report.pdf", "html", id="html_named_pdf"),
-    pytest.param("truncated.pdf", "pdf", id="truncated_pdf"),
-    pytest.param("truncated.docx", "docx", id="truncated_docx"),
-    pytest.param("000.txt", "txt", id="text"),
-    pytest.param("gbk.txt", "txt", id="gb18030_text"),
-    pytest.param("word_named.pdf", "docx", id="word_named_pdf"),
-    pytest.param("pdf_named.docx", "pdf", id="pdf_named_docx"),
-])
+@pytest.mark.parametrize(
+    "name, fmt",
+    [
+        pytest.param("report.pdf", "html", id="html_named_pdf"),
+        pytest.param("truncated.pdf", "pdf", id="truncated_pdf"),
+        pytest.param("truncated.docx", "docx", id="truncated_docx"),
+        pytest.param("000.txt", "txt", id="text"),
+        pytest.param("gbk.txt", "txt", id="gb18030_text"),
+        pytest.param("word_named.pdf", "docx", id="word_named_pdf"),
+        pytest.param("pdf_named.docx", "pdf", id="pdf_named_docx"),
+    ],
+)
 def test_format_is_sniffed_from_the_bytes(run, name, fmt):
     assert run["files"][name]["file_format"] == fmt
 
@@ -151,23 +171,31 @@ def test_random_bytes_are_not_taken_for_their_name(run):
     assert run["files"]["y.docx"]["file_format"] != "docx"
 
 
-@pytest.mark.parametrize("name, unit", [
-    pytest.param("000.txt", "龙山县大数据中心", id="000.txt"),
-    pytest.param("gbk.txt", "龙山县大数据中心", id="gbk.txt"),
-    pytest.param("word_named.pdf", "青山县教育局", id="word_named.pdf"),
-    pytest.param("pdf_named.docx", "青山县教育局", id="pdf_named.docx"),
-])
+@pytest.mark.parametrize(
+    "name, unit",
+    [
+        pytest.param("000.txt", "龙山县大数据中心", id="000.txt"),
+        pytest.param("gbk.txt", "龙山县大数据中心", id="gbk.txt"),
+        pytest.param("word_named.pdf", "青山县教育局", id="word_named.pdf"),
+        pytest.param("pdf_named.docx", "青山县教育局", id="pdf_named.docx"),
+    ],
+)
 def test_good_files_are_read(run, name, unit):
     f = run["files"][name]
     assert (f["status"], f["error"]) == ("ok", None)
-    reports = [r for r in pq.read_table(run["out"] / "reports.parquet").to_pylist() if r["report_id"] == f["report_id"]]
+    reports = [
+        r
+        for r in pq.read_table(run["out"] / "reports.parquet").to_pylist()
+        if r["report_id"] == f["report_id"]
+    ]
     assert [r["unit_name"] for r in reports] == [unit]
 
 
 def test_only_readable_files_have_reports(run):
     reports = pq.read_table(run["out"] / "reports.parquet").to_pylist()
-    assert {r["report_id"] for r in reports} <= {f["report_id"] for f in run["files"].values()
-                                                 if f["status"] in ("ok", "partial")}
+    assert {r["report_id"] for r in reports} <= {
+        f["report_id"] for f in run["files"].values() if f["status"] in ("ok", "partial")
+    }
 
 
 def test_same_bytes_twice_is_a_duplicate(run):
@@ -181,7 +209,11 @@ def test_owner_password_only_pdf_reads_normally(run):
     """Permissions (no printing, no copying) do not stop reading: the user password is empty."""
     f = run["files"]["owner_only.pdf"]
     assert (f["status"], f["error"]) == ("ok", None)
-    reports = [r for r in pq.read_table(run["out"] / "reports.parquet").to_pylist() if r["report_id"] == f["report_id"]]
+    reports = [
+        r
+        for r in pq.read_table(run["out"] / "reports.parquet").to_pylist()
+        if r["report_id"] == f["report_id"]
+    ]
     assert [r["unit_name"] for r in reports] == ["青山县教育局"]
 
 

@@ -76,7 +76,8 @@ def test_a_commit_child_writes_without_importing_pandas(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
     assert duckdb.connect(str(tmp_path / "out" / "jixiao.duckdb"), read_only=True).execute(
-        "select status, error from files").fetchall() == [("failed", "encrypted PDF")]
+        "select status, error from files"
+    ).fetchall() == [("failed", "encrypted PDF")]
 
 
 def _sample_rows() -> dict[str, list[dict]]:
@@ -99,8 +100,12 @@ def test_tables_split_between_two_processes_make_the_same_dataset(tmp_path: Path
     for name in TABLES:
         one, two = tmp_path / "one" / f"{name}.csv", tmp_path / "two" / f"{name}.csv"
         assert one.read_bytes() == two.read_bytes(), name
-        a = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / f"{name}.parquet").rglob("*.parquet"))
-        b = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / f"{name}.parquet").rglob("*.parquet"))
+        a = sorted(
+            p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / f"{name}.parquet").rglob("*.parquet")
+        )
+        b = sorted(
+            p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / f"{name}.parquet").rglob("*.parquet")
+        )
         assert a == b, name
         for part in a:
             assert pq.read_table(tmp_path / "one" / part).equals(pq.read_table(tmp_path / "two" / part)), part
@@ -120,4 +125,5 @@ def test_a_commit_whose_second_process_fails_leaves_the_dataset_as_it_was(tmp_pa
         write_rows(new, tmp_path, set(), beside=_fail_beside)
     assert os.readlink(tmp_path / "current") == before
     assert duckdb.connect(str(tmp_path / "jixiao.duckdb"), read_only=True).execute(
-        "select count(*) from amounts").fetchone() == (0,)
+        "select count(*) from amounts"
+    ).fetchone() == (0,)

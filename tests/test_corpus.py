@@ -38,8 +38,21 @@ def scores(shared, tmp_path_factory):
     assert any(inp.iterdir())
     out = base / "out"
     run_cli([inp], out, "--workers", "2")  # exit 1 is allowed here: a failed file scores as missed
-    proc = subprocess.run([sys.executable, str(score_py), str(out), str(shared / "corpus"), "--inputs", str(inp),
-                           "--by-format", "--json"], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(score_py),
+            str(out),
+            str(shared / "corpus"),
+            "--inputs",
+            str(inp),
+            "--by-format",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 

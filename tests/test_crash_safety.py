@@ -65,8 +65,21 @@ def variants(dest: Path, copies: int = COPIES) -> list[Path]:
 
 
 def command(inp: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "jixiao.cli", "ingest", str(inp), "--out", str(out),
-            "--commit-every", str(COMMIT_EVERY), "--workers", "2", "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "jixiao.cli",
+        "ingest",
+        str(inp),
+        "--out",
+        str(out),
+        "--commit-every",
+        str(COMMIT_EVERY),
+        "--workers",
+        "2",
+        "--quiet",
+        *extra,
+    ]
 
 
 def start(cmd: list[str], log: Path) -> subprocess.Popen:
@@ -112,7 +125,9 @@ def assert_committed_part_of(out: Path, reference: Path) -> None:
         want = comparable(reference, t)
         want = want[want["report_id"].isin(ids)].reset_index(drop=True)
         # a subset may lack the nulls that make pandas read an int column as float
-        pd.testing.assert_frame_equal(comparable(out, t, via="current"), want, check_dtype=False, obj=f"table {t}")
+        pd.testing.assert_frame_equal(
+            comparable(out, t, via="current"), want, check_dtype=False, obj=f"table {t}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -140,15 +155,18 @@ def test_the_inputs_are_distinct_reports(inputs: Path, reference: Path) -> None:
     assert len(comparable(reference, "reports")) == 4 * COPIES
 
 
-def test_killed_again_and_again_then_resumed_equals_one_uninterrupted_run(inputs, reference, tmp_path) -> None:
+def test_killed_again_and_again_then_resumed_equals_one_uninterrupted_run(
+    inputs, reference, tmp_path
+) -> None:
     out = tmp_path / "out"
     log = tmp_path / "runs.log"
 
     def after(seconds: float) -> Callable[[float], Callable[[], bool]]:
-        return lambda t0: (lambda: time.monotonic() - t0 >= seconds)
+        return lambda t0: lambda: time.monotonic() - t0 >= seconds
 
     def commit_begins(which: Callable[[int], int], plus: float = 0.0):
         """The run's commit number which(remaining files) has made its version folder (+ plus seconds)."""
+
         def arm(t0: float):
             cur, done = committed(out)
             folder = out / "versions" / f"v{cur + which(len(list(inputs.iterdir())) - done):06d}"
@@ -163,7 +181,9 @@ def test_killed_again_and_again_then_resumed_equals_one_uninterrupted_run(inputs
                 except FileNotFoundError:
                     pass
                 return bool(seen) and time.monotonic() - seen[0] >= plus
+
             return ready
+
         return arm
 
     def commit_lands(t0: float) -> Callable[[], bool]:
@@ -173,6 +193,7 @@ def test_killed_again_and_again_then_resumed_equals_one_uninterrupted_run(inputs
         def ready() -> bool:
             cur = Store(out).current()
             return cur is not None and int(cur.name[1:]) > start
+
         return ready
 
     steps = {
@@ -250,35 +271,61 @@ def small(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("small") / "in"
     folder.mkdir()
     for i in range(SMALL):
-        (folder / f"t{i}.txt").write_bytes((SAMPLES / "000.txt").read_bytes() + f"\n附注：副本 {i}。\n".encode())
+        (folder / f"t{i}.txt").write_bytes(
+            (SAMPLES / "000.txt").read_bytes() + f"\n附注：副本 {i}。\n".encode()
+        )
     ref = folder.parent / "reference"
     assert run_cli([folder], ref, "--workers", "1") == 0
     return folder, ref
 
 
-LINKS_LOST = ("a run killed between the swap of `current` and the table links of its only commit leaves "
-              "no DIR/<table>.parquet links and no jixiao.duckdb; the run again finds every file known, "
-              "commits nothing, and never makes them")
-VIEWS_LOST = ("a run killed before the DuckDB views of its only commit leaves no jixiao.duckdb; the run again "
-              "commits nothing and never writes it")
-NOT_COLLECTED = ("a run killed before `_collect` of its last commit leaves the version before the previous "
-                 "one; the run again commits nothing and never removes it (recover runs only in a commit)")
+LINKS_LOST = (
+    "a run killed between the swap of `current` and the table links of its only commit leaves "
+    "no DIR/<table>.parquet links and no jixiao.duckdb; the run again finds every file known, "
+    "commits nothing, and never makes them"
+)
+VIEWS_LOST = (
+    "a run killed before the DuckDB views of its only commit leaves no jixiao.duckdb; the run again "
+    "commits nothing and never writes it"
+)
+NOT_COLLECTED = (
+    "a run killed before `_collect` of its last commit leaves the version before the previous "
+    "one; the run again commits nothing and never removes it (recover runs only in a commit)"
+)
 
 
-@pytest.mark.parametrize(("point", "commit_every", "at"), [
-    pytest.param("before_swap", 1, SMALL, id="before-swap-of-the-last-commit"),
-    # once strict xfails (LINKS_LOST, VIEWS_LOST, NOT_COLLECTED): the next run now repairs first
-    pytest.param("after_swap", 5, 1, id="after-swap-of-the-only-commit"),
-    pytest.param("before_views", 5, 1, id="before-the-duckdb-views-of-the-only-commit"),
-    pytest.param("before_collect", 1, SMALL, id="before-old-versions-are-collected"),
-])
+@pytest.mark.parametrize(
+    ("point", "commit_every", "at"),
+    [
+        pytest.param("before_swap", 1, SMALL, id="before-swap-of-the-last-commit"),
+        # once strict xfails (LINKS_LOST, VIEWS_LOST, NOT_COLLECTED): the next run now repairs first
+        pytest.param("after_swap", 5, 1, id="after-swap-of-the-only-commit"),
+        pytest.param("before_views", 5, 1, id="before-the-duckdb-views-of-the-only-commit"),
+        pytest.param("before_collect", 1, SMALL, id="before-old-versions-are-collected"),
+    ],
+)
 def test_killed_at_a_point_inside_a_commit(small, tmp_path, point: str, commit_every: int, at: int) -> None:
     folder, reference = small
     out = tmp_path / "out"
-    args = ["ingest", str(folder), "--out", str(out), "--commit-every", str(commit_every), "--workers", "1",
-            "--quiet"]
-    killed = subprocess.run([sys.executable, "-c", HOOKED, str(at), point, *args], cwd=ROOT,
-                            start_new_session=True, capture_output=True, text=True, timeout=120)
+    args = [
+        "ingest",
+        str(folder),
+        "--out",
+        str(out),
+        "--commit-every",
+        str(commit_every),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
+    killed = subprocess.run(
+        [sys.executable, "-c", HOOKED, str(at), point, *args],
+        cwd=ROOT,
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert_committed_part_of(out, reference)
 

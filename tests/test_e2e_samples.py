@@ -54,13 +54,16 @@ def test_exit_code_is_zero(run):
     assert run["code"] == 0
 
 
-@pytest.mark.parametrize("name, fmt, pages", [
-    pytest.param("000.txt", "txt", None, id="txt"),
-    pytest.param("000.docx", "docx", None, id="docx"),
-    pytest.param("000.pdf", "pdf", 10, id="pdf"),
-    pytest.param("101.docx", "docx", None, id="101_docx"),
-    pytest.param("101.pdf", "pdf", 2, id="101_pdf"),
-])
+@pytest.mark.parametrize(
+    "name, fmt, pages",
+    [
+        pytest.param("000.txt", "txt", None, id="txt"),
+        pytest.param("000.docx", "docx", None, id="docx"),
+        pytest.param("000.pdf", "pdf", 10, id="pdf"),
+        pytest.param("101.docx", "docx", None, id="101_docx"),
+        pytest.param("101.pdf", "pdf", 2, id="101_pdf"),
+    ],
+)
 def test_files_row(run, name, fmt, pages):
     f = run["files"][name]
     data = (SAMPLES / name).read_bytes()
@@ -117,8 +120,10 @@ def test_seed_report_row(run, name):
 def test_seed_projects(run, name):
     projects = sorted(by_file(run, "projects", name), key=lambda p: p["seq"])
     assert [p["seq"] for p in projects] == list(range(1, 9))
-    got = [(squash(p["project_name"]), p["budget_adjusted"], p["expenditure"], p["execution_rate"], p["score"])
-           for p in projects]
+    got = [
+        (squash(p["project_name"]), p["budget_adjusted"], p["expenditure"], p["execution_rate"], p["score"])
+        for p in projects
+    ]
     assert got == [(n, money, money, D("100"), score) for n, money, score in SEED_PROJECTS]
     assert all(p["budget_initial"] is None for p in projects), "a project's 年初预算数 is not stated"
     assert all(p["summary"] and p["summary"].startswith("通过项目实施") for p in projects)
@@ -144,8 +149,11 @@ def test_seed_parts_add_up(run, name):
 @pytest.mark.parametrize("name", SEED)
 def test_seed_conflicting_basic_expenditure(run, name):
     """The seed says 基本支出 177.62 万元 and later 177.61 万元."""
-    found = [f for f in by_file(run, "findings", name)
-             if f["check"] == "conflicting_values" and f["field"] == "basic_expenditure"]
+    found = [
+        f
+        for f in by_file(run, "findings", name)
+        if f["check"] == "conflicting_values" and f["field"] == "basic_expenditure"
+    ]
     assert len(found) == 1
     f = found[0]
     assert (D(f["expected"]), D(f["actual"])) == (D("1776200.00"), D("1776100.00"))
@@ -167,7 +175,7 @@ def test_amounts_point_at_their_raw_text(run, name):
             assert isinstance(a["page"], int) and 1 <= a["page"] <= run["files"][name]["pages"]
         else:
             assert a["page"] is None
-        assert texts[a["page"]][a["char_start"]:a["char_end"]] == a["raw"], a
+        assert texts[a["page"]][a["char_start"] : a["char_end"]] == a["raw"], a
 
 
 @pytest.mark.parametrize("name", SEED)
@@ -178,7 +186,9 @@ def test_seed_amounts_fed_fields(run, name):
     assert ("personnel_expenditure", "人员经费", "154.97万元", D("1549700.00")) in fed
     assert ("public_expenditure", "公用经费", "22.64万元", D("226400.00")) in fed
     values = [a["value"] for a in amounts]
-    assert D("2503000.00") in values, "an amount that feeds no field is still listed (电子政务项目租赁费 250.3 万元)"
+    assert D("2503000.00") in values, (
+        "an amount that feeds no field is still listed (电子政务项目租赁费 250.3 万元)"
+    )
     assert all(a["context"] for a in amounts)
 
 
@@ -209,8 +219,13 @@ def test_sample_101_project(run, name):
     projects = by_file(run, "projects", name)
     assert [p["project_name"] for p in projects] == [exp["project_name"]]
     p = projects[0]
-    for key, col in (("budget_initial", "budget_initial"), ("budget_adjusted", "budget_adjusted"),
-                     ("expenditure", "expenditure"), ("execution_rate", "execution_rate"), ("self_score", "score")):
+    for key, col in (
+        ("budget_initial", "budget_initial"),
+        ("budget_adjusted", "budget_adjusted"),
+        ("expenditure", "expenditure"),
+        ("execution_rate", "execution_rate"),
+        ("self_score", "score"),
+    ):
         assert p[col] == D(exp[key]), col
 
 
@@ -230,8 +245,10 @@ def test_rerun_adds_nothing(tmp_path):
     inp = copy_samples(("000.txt", "000.docx", "101.pdf"), tmp_path / "in")
     out = tmp_path / "out"
     assert run_cli([inp], out) == 0
-    before = {t: pq.read_table(out / f"{t}.parquet").num_rows for t in
-              ("files", "reports", "projects", "indicators", "amounts", "findings")}
+    before = {
+        t: pq.read_table(out / f"{t}.parquet").num_rows
+        for t in ("files", "reports", "projects", "indicators", "amounts", "findings")
+    }
     assert before["files"] == 3 and before["reports"] == 3
     assert run_cli([inp], out) == 0
     after = {t: pq.read_table(out / f"{t}.parquet").num_rows for t in before}

@@ -32,29 +32,83 @@ TABLES = ("files", "reports", "projects", "indicators", "amounts", "findings")
 
 
 def file_row(rid: str, name: str, status: str = "ok", error: str | None = None) -> FileRow:
-    return FileRow(rid, f"in/{name}", name, "pdf", 1234, 3, False, status, error, 0.25, "0.1.0",
-                   dt.datetime(2024, 3, 15, 9, 0, tzinfo=dt.timezone.utc))
+    return FileRow(
+        rid,
+        f"in/{name}",
+        name,
+        "pdf",
+        1234,
+        3,
+        False,
+        status,
+        error,
+        0.25,
+        "0.1.0",
+        dt.datetime(2024, 3, 15, 9, 0, tzinfo=dt.timezone.utc),
+    )
 
 
 def seed_like(rid: str = "a" * 64, name: str = "000.pdf") -> Result:
     report = Report(
-        report_kind=ReportKind.DEPT_OVERALL, unit_name="=1+1", region="-龙山县", fiscal_year=2022,
-        report_date=dt.date(2023, 6, 5), budget_initial=D("0.01"), budget_adjusted=D("4035100.00"),
-        expenditure=D("99999999999999.99"), execution_rate=D("98.3600"), basic_expenditure=None,
-        personnel_expenditure=D("1549700.00"), public_expenditure=D("226400.00"), project_expenditure=D("0.00"),
-        self_score=D("91.8"), grade="优", project_count=8, title="龙山县大数据中心 2022 年部门整体支出绩效自评报告",
+        report_kind=ReportKind.DEPT_OVERALL,
+        unit_name="=1+1",
+        region="-龙山县",
+        fiscal_year=2022,
+        report_date=dt.date(2023, 6, 5),
+        budget_initial=D("0.01"),
+        budget_adjusted=D("4035100.00"),
+        expenditure=D("99999999999999.99"),
+        execution_rate=D("98.3600"),
+        basic_expenditure=None,
+        personnel_expenditure=D("1549700.00"),
+        public_expenditure=D("226400.00"),
+        project_expenditure=D("0.00"),
+        self_score=D("91.8"),
+        grade="优",
+        project_count=8,
+        title="龙山县大数据中心 2022 年部门整体支出绩效自评报告",
     )
     projects = (
-        Project(1, "+电子政务外网租赁项目", None, D("1510200.00"), D("1510200.00"), D("100"), D("90"), None,
-                "通过项目实施，实现全县电子政务外网网络正常运行", 4),
+        Project(
+            1,
+            "+电子政务外网租赁项目",
+            None,
+            D("1510200.00"),
+            D("1510200.00"),
+            D("100"),
+            D("90"),
+            None,
+            "通过项目实施，实现全县电子政务外网网络正常运行",
+            4,
+        ),
         Project(2, "政府门户网站运维项目", None, D("50000.00"), None, None, D("88"), "良", None, None),
     )
-    indicators = (Indicator(None, "产出指标", "数量指标", "@完成学校数", "≥12所", "12所", D("10"), D("9.5"), None, 2),)
-    amounts = (AmountRow("budget_initial", "年初预算批复数", "403.51 万元", D("4035100.00"), 1, 207, 216,
-                         "2022 年我部门年初预算批复数 403.51 万元，全年预算数"),
-               AmountRow(None, None, "0.01元", D("0.01"), None, 0, 5, "\t0.01元"))
-    findings = (Finding("conflicting_values", Severity.WARNING, "basic_expenditure", "1776200.00", "1776100.00",
-                        "-basic_expenditure 前后表述不一致"),)
+    indicators = (
+        Indicator(None, "产出指标", "数量指标", "@完成学校数", "≥12所", "12所", D("10"), D("9.5"), None, 2),
+    )
+    amounts = (
+        AmountRow(
+            "budget_initial",
+            "年初预算批复数",
+            "403.51 万元",
+            D("4035100.00"),
+            1,
+            207,
+            216,
+            "2022 年我部门年初预算批复数 403.51 万元，全年预算数",
+        ),
+        AmountRow(None, None, "0.01元", D("0.01"), None, 0, 5, "\t0.01元"),
+    )
+    findings = (
+        Finding(
+            "conflicting_values",
+            Severity.WARNING,
+            "basic_expenditure",
+            "1776200.00",
+            "1776100.00",
+            "-basic_expenditure 前后表述不一致",
+        ),
+    )
     return Result(file_row(rid, name), Records(report, projects, indicators, amounts, findings))
 
 
@@ -71,6 +125,7 @@ def out(tmp_path) -> Path:
 
 # ---------------------------------------------------------------- Parquet
 
+
 def read_schema(path):
     """The schema of a table as written: a hive-partitioned folder of part files."""
     import pyarrow.dataset as ds
@@ -80,8 +135,15 @@ def read_schema(path):
 
 def test_parquet_types_are_the_contract(out):
     schema = read_schema(out / "reports.parquet")
-    for col in ("budget_initial", "budget_adjusted", "expenditure", "basic_expenditure",
-                "personnel_expenditure", "public_expenditure", "project_expenditure"):
+    for col in (
+        "budget_initial",
+        "budget_adjusted",
+        "expenditure",
+        "basic_expenditure",
+        "personnel_expenditure",
+        "public_expenditure",
+        "project_expenditure",
+    ):
         assert schema.field(col).type == MONEY, col
     for col in ("execution_rate", "self_score"):
         assert schema.field(col).type == RATE, col
@@ -123,16 +185,20 @@ def test_failed_file_has_a_files_row_and_no_report(out):
 
 # ---------------------------------------------------------------- DuckDB
 
+
 def test_duckdb_database_has_exact_decimals(out):
     con = duckdb.connect(str(out / "jixiao.duckdb"), read_only=True)
     try:
-        row = con.execute("select budget_initial, budget_adjusted, expenditure, execution_rate, self_score, "
-                          "basic_expenditure, report_date from reports").fetchall()
+        row = con.execute(
+            "select budget_initial, budget_adjusted, expenditure, execution_rate, self_score, "
+            "basic_expenditure, report_date from reports"
+        ).fetchall()
         counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in TABLES}
     finally:
         con.close()
-    assert row == [(D("0.01"), D("4035100.00"), D("99999999999999.99"), D("98.36"), D("91.8"), None,
-                    dt.date(2023, 6, 5))]
+    assert row == [
+        (D("0.01"), D("4035100.00"), D("99999999999999.99"), D("98.36"), D("91.8"), None, dt.date(2023, 6, 5))
+    ]
     assert counts == {"files": 2, "reports": 1, "projects": 2, "indicators": 1, "amounts": 2, "findings": 1}
 
 
@@ -143,6 +209,7 @@ def test_duckdb_reads_the_parquet_file(out):
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -172,16 +239,25 @@ def test_csv_money_rates_dates_and_nulls(out):
     assert [x["expenditure"] for x in p] == ["1510200.00", ""]
 
 
-@pytest.mark.parametrize("table, column, row, expected", [
-    pytest.param("reports", "unit_name", 0, "'=1+1", id="equals"),
-    pytest.param("reports", "region", 0, "'-龙山县", id="minus"),
-    pytest.param("projects", "project_name", 0, "'+电子政务外网租赁项目", id="plus"),
-    pytest.param("indicators", "level3", 0, "'@完成学校数", id="at"),
-    pytest.param("amounts", "context", 1, "'\t0.01元", id="tab"),
-    pytest.param("findings", "message", 0, "'-basic_expenditure 前后表述不一致", id="minus_in_findings"),
-    pytest.param("reports", "title", 0, "龙山县大数据中心 2022 年部门整体支出绩效自评报告", id="plain_text_untouched"),
-    pytest.param("projects", "project_name", 1, "政府门户网站运维项目", id="plain_name_untouched"),
-])
+@pytest.mark.parametrize(
+    "table, column, row, expected",
+    [
+        pytest.param("reports", "unit_name", 0, "'=1+1", id="equals"),
+        pytest.param("reports", "region", 0, "'-龙山县", id="minus"),
+        pytest.param("projects", "project_name", 0, "'+电子政务外网租赁项目", id="plus"),
+        pytest.param("indicators", "level3", 0, "'@完成学校数", id="at"),
+        pytest.param("amounts", "context", 1, "'\t0.01元", id="tab"),
+        pytest.param("findings", "message", 0, "'-basic_expenditure 前后表述不一致", id="minus_in_findings"),
+        pytest.param(
+            "reports",
+            "title",
+            0,
+            "龙山县大数据中心 2022 年部门整体支出绩效自评报告",
+            id="plain_text_untouched",
+        ),
+        pytest.param("projects", "project_name", 1, "政府门户网站运维项目", id="plain_name_untouched"),
+    ],
+)
 def test_csv_neutralises_formulas(out, table, column, row, expected):
     assert read_csv(out / f"{table}.csv")[row][column] == expected
 
@@ -190,33 +266,49 @@ def test_csv_text_is_what_csv_writer_writes():
     """Cells Excel would misread (a comma, a quote, a line break in a unit's wording) are
     quoted exactly as Python's csv.writer quotes them; money keeps its cents, a rate its
     stated digits; a formula gets its quote; null is an empty cell."""
-    table = pa.table({
-        "unit_name": pa.array(["龙山县教育局,机关", '说明"见附件"', "第一行\n第二行", "=1+1", None, "", "卫健局\r"]),
-        "expenditure": pa.array([D("177.62"), D("1"), None, D("-0.5"), D("4035100"), D("0.01"), D("12.3")],
-                                pa.decimal128(18, 2)),
-        "score": pa.array([D("98.36"), D("100"), D("0.0004"), None, D("7.5"), D("60"), D("1.1")], RATE),
-        "seconds": pa.array([0.25, 1.0, None, 1e-07, 3.0, 12.5, 0.1]),
-    })
+    table = pa.table(
+        {
+            "unit_name": pa.array(
+                ["龙山县教育局,机关", '说明"见附件"', "第一行\n第二行", "=1+1", None, "", "卫健局\r"]
+            ),
+            "expenditure": pa.array(
+                [D("177.62"), D("1"), None, D("-0.5"), D("4035100"), D("0.01"), D("12.3")],
+                pa.decimal128(18, 2),
+            ),
+            "score": pa.array([D("98.36"), D("100"), D("0.0004"), None, D("7.5"), D("60"), D("1.1")], RATE),
+            "seconds": pa.array([0.25, 1.0, None, 1e-07, 3.0, 12.5, 0.1]),
+        }
+    )
     expected = io.StringIO(newline="")
-    csv.writer(expected).writerows([
-        ["龙山县教育局,机关", "177.62", "98.36", "0.25"],
-        ['说明"见附件"', "1.00", "100", "1.0"],
-        ["第一行\n第二行", "", "0.0004", ""],
-        ["'=1+1", "-0.50", "", "1e-07"],
-        ["", "4035100.00", "7.5", "3.0"],
-        ["", "0.01", "60", "12.5"],
-        ["卫健局\r", "12.30", "1.1", "0.1"],
-    ])
+    csv.writer(expected).writerows(
+        [
+            ["龙山县教育局,机关", "177.62", "98.36", "0.25"],
+            ['说明"见附件"', "1.00", "100", "1.0"],
+            ["第一行\n第二行", "", "0.0004", ""],
+            ["'=1+1", "-0.50", "", "1e-07"],
+            ["", "4035100.00", "7.5", "3.0"],
+            ["", "0.01", "60", "12.5"],
+            ["卫健局\r", "12.30", "1.1", "0.1"],
+        ]
+    )
     assert "".join(export.writers.csv_text(table)) == expected.getvalue()
 
 
 # ---------------------------------------------------------------- incremental writes
 
+
 def test_second_write_appends_without_duplicating(out):
     second = seed_like("c" * 64, "101.pdf")
     counts = export.write([second], out)
-    assert counts == {"files": 3, "reports": 2, "projects": 4, "indicators": 2, "amounts": 4, "findings": 2,
-                      "problems": 0}
+    assert counts == {
+        "files": 3,
+        "reports": 2,
+        "projects": 4,
+        "indicators": 2,
+        "amounts": 4,
+        "findings": 2,
+        "problems": 0,
+    }
     # partitioned by year, the folder keeps no global row order: compare as sets of rows
     ids = sorted(f["report_id"] for f in pq.read_table(out / "files.parquet").to_pylist())
     assert ids == ["a" * 64, "b" * 64, "c" * 64]
@@ -224,10 +316,16 @@ def test_second_write_appends_without_duplicating(out):
     con = duckdb.connect(str(out / "jixiao.duckdb"), read_only=True)
     try:
         assert con.execute("select report_id, budget_initial from reports order by report_id").fetchall() == [
-            ("a" * 64, D("0.01")), ("c" * 64, D("0.01"))]
+            ("a" * 64, D("0.01")),
+            ("c" * 64, D("0.01")),
+        ]
     finally:
         con.close()
-    assert export.known_files(out) == {("a" * 64, "in/000.pdf"), ("b" * 64, "in/bad.pdf"), ("c" * 64, "in/101.pdf")}
+    assert export.known_files(out) == {
+        ("a" * 64, "in/000.pdf"),
+        ("b" * 64, "in/bad.pdf"),
+        ("c" * 64, "in/101.pdf"),
+    }
 
 
 def test_write_of_nothing_keeps_the_dataset(out):
@@ -247,8 +345,11 @@ CENTS = st.integers(min_value=0, max_value=10**16 - 1).map(lambda c: D(c).scaleb
 RATES = st.integers(min_value=0, max_value=10**7 - 1).map(lambda c: D(c).scaleb(-4))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(money=CENTS, rate=RATES)
 def test_any_decimal_round_trips(tmp_path_factory, money, rate):
     out = tmp_path_factory.mktemp("rt")
@@ -273,5 +374,8 @@ def test_an_amount_finer_than_its_column_is_rounded_to_it(tmp_path):
     rep = Report(budget_adjusted=D("4035100.005"), execution_rate=D("98.36125"), self_score=D("91.8"))
     export.write([Result(file_row("e" * 64, "x.pdf"), Records(rep)), seed_like()], out)
     got = {r["report_id"]: r for r in pq.read_table(out / "reports.parquet").to_pylist()}
-    assert (got["e" * 64]["budget_adjusted"], got["e" * 64]["execution_rate"]) == (D("4035100.00"), D("98.3612"))
+    assert (got["e" * 64]["budget_adjusted"], got["e" * 64]["execution_rate"]) == (
+        D("4035100.00"),
+        D("98.3612"),
+    )
     assert got["a" * 64]["expenditure"] == D("99999999999999.99")

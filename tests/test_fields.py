@@ -27,12 +27,25 @@ from normalize.fields import Field, Kind
 from normalize.labels import LABEL_FIELD, LABELS
 from normalize.model import AmountRow, Finding, Indicator, Problem, Project, Records, Report, ReportKind
 
-RECORD_CLASSES = {"reports": Report, "projects": Project, "indicators": Indicator, "amounts": AmountRow,
-                  "findings": Finding, "problems": Problem}
+RECORD_CLASSES = {
+    "reports": Report,
+    "projects": Project,
+    "indicators": Indicator,
+    "amounts": AmountRow,
+    "findings": Finding,
+    "problems": Problem,
+}
 # how each kind is annotated on a record class (annotations are strings: `from __future__`)
-ANNOTATION = {Kind.MONEY: "Decimal", Kind.RATE: "Decimal", Kind.SCORE: "Decimal", Kind.MEASURE: "Decimal",
-              Kind.TEXT: ("str", "ReportKind", "Check", "Severity", "Section"), Kind.GRADE: "str",
-              Kind.DATE: "dt.date", Kind.INT: "int"}
+ANNOTATION = {
+    Kind.MONEY: "Decimal",
+    Kind.RATE: "Decimal",
+    Kind.SCORE: "Decimal",
+    Kind.MEASURE: "Decimal",
+    Kind.TEXT: ("str", "ReportKind", "Check", "Severity", "Section"),
+    Kind.GRADE: "str",
+    Kind.DATE: "dt.date",
+    Kind.INT: "int",
+}
 
 
 @pytest.mark.parametrize("table", list(RECORD_CLASSES))
@@ -77,7 +90,9 @@ def test_a_field_names_its_words_once():
 
 def test_the_arrow_schema_is_the_kinds():
     for table in TABLES:
-        assert [(x.name, x.type) for x in arrow_schema(table)] == [(f.name, ARROW[f.kind]) for f in TABLES[table]]
+        assert [(x.name, x.type) for x in arrow_schema(table)] == [
+            (f.name, ARROW[f.kind]) for f in TABLES[table]
+        ]
 
 
 def test_excel_headers_are_the_declared_ones():
@@ -103,10 +118,29 @@ class AuditedReport(Report):
 
 
 def one_result() -> Result:
-    report = AuditedReport(ReportKind.DEPT_OVERALL, "龙山县大数据中心", "龙山县", 2022, dt.date(2023, 6, 5),
-                           budget_initial=Decimal("4035100.00"), audit_opinion="无保留意见")
-    row = FileRow("ab" * 32, "in/000.docx", "000.docx", "docx", 1000, None, False, FileStatus.OK, None, 0.1,
-                  "0.1.0", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    report = AuditedReport(
+        ReportKind.DEPT_OVERALL,
+        "龙山县大数据中心",
+        "龙山县",
+        2022,
+        dt.date(2023, 6, 5),
+        budget_initial=Decimal("4035100.00"),
+        audit_opinion="无保留意见",
+    )
+    row = FileRow(
+        "ab" * 32,
+        "in/000.docx",
+        "000.docx",
+        "docx",
+        1000,
+        None,
+        False,
+        FileStatus.OK,
+        None,
+        0.1,
+        "0.1.0",
+        dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+    )
     return Result(row, Records(report))
 
 

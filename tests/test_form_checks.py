@@ -48,15 +48,37 @@ INDICATORS_85 = (
 )
 
 
-def form_rows(*, funds=FUNDS, parts=PARTS, indicators=INDICATORS, total="99.6", grade="优",
-              funds_header=FUNDS_HEADER, head=HEAD) -> list[tuple[str, ...]]:
-    return [*head, funds_header, funds, *parts, IND_HEADER, *indicators,
-            ("总分", "", "", "", "", "100", total), ("评价等级", "", "", "", "", grade, "")]
+def form_rows(
+    *,
+    funds=FUNDS,
+    parts=PARTS,
+    indicators=INDICATORS,
+    total="99.6",
+    grade="优",
+    funds_header=FUNDS_HEADER,
+    head=HEAD,
+) -> list[tuple[str, ...]]:
+    return [
+        *head,
+        funds_header,
+        funds,
+        *parts,
+        IND_HEADER,
+        *indicators,
+        ("总分", "", "", "", "", "100", total),
+        ("评价等级", "", "", "", "", grade, ""),
+    ]
 
 
 def form(*, caption: str | None = "单位：万元", notes: tuple[str, ...] = (), **changes):
     """One 项目支出绩效自评表 as a Document: title, year, caption, the table, notes under it."""
-    parts = ["# 项目支出绩效自评表", "（2023年度）", *([caption] if caption else []), form_rows(**changes), *notes]
+    parts = [
+        "# 项目支出绩效自评表",
+        "（2023年度）",
+        *([caption] if caption else []),
+        form_rows(**changes),
+        *notes,
+    ]
     return make_doc(*parts)
 
 
@@ -75,14 +97,19 @@ def one(doc, code: str):
 
 # ---- the consistent form ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("notes", [(), (BANDS,)], ids=["no_bands", "bands_stated"])
 def test_consistent_form_has_no_finding(notes):
     doc = form(notes=notes)
     recs = normalize.records(doc)
     assert recs.findings == ()
     # and it was read: the checks had something to check
-    assert (recs.report.budget_adjusted, recs.report.execution_rate, recs.report.self_score, recs.report.grade) \
-        == (D("1000000.00"), D("96"), D("99.6"), "优")
+    assert (
+        recs.report.budget_adjusted,
+        recs.report.execution_rate,
+        recs.report.self_score,
+        recs.report.grade,
+    ) == (D("1000000.00"), D("96"), D("99.6"), "优")
     assert [(i.level1, i.level2, i.level3, i.weight, i.score) for i in recs.indicators] == [
         ("产出指标", "数量指标", "维修更换LED路灯数量", D("50"), D("50")),
         ("产出指标", "数量指标", "更换老旧配电箱数量", D("20"), D("20")),
@@ -92,12 +119,17 @@ def test_consistent_form_has_no_finding(notes):
 
 # ---- funds_score_mismatch: 得分 = 执行率 × 分值 --------------------------------------
 
+
 def test_funds_score_mismatch():
     """执行率 90%, 分值 10: the funds block earns 9, the form says 10 (and 总分 100 adds up with it)."""
-    doc = form(funds=("年度资金总额", "80.00", "100.00", "90.00", "10", "90%", "10"),
-               parts=(("其中：当年财政拨款", "60.00", "70.00", "60.00", "—", "", ""),
-                      ("上年结转资金", "20.00", "30.00", "30.00", "—", "", "")),
-               total="100")
+    doc = form(
+        funds=("年度资金总额", "80.00", "100.00", "90.00", "10", "90%", "10"),
+        parts=(
+            ("其中：当年财政拨款", "60.00", "70.00", "60.00", "—", "", ""),
+            ("上年结转资金", "20.00", "30.00", "30.00", "—", "", ""),
+        ),
+        total="100",
+    )
     f = one(doc, "funds_score_mismatch")
     assert f.field == "project[1].funds.score"
     assert D(f.expected) == D("9") and f.actual == "10"
@@ -106,23 +138,32 @@ def test_funds_score_mismatch():
 
 def test_funds_score_is_capped_at_its_weight():
     """Spent 105% of the budget: the funds block earns its full 10, no more, and 10 is right."""
-    doc = form(funds=("年度资金总额", "80.00", "100.00", "105.00", "10", "105%", "10"),
-               parts=(("其中：当年财政拨款", "60.00", "70.00", "75.00", "—", "", ""),
-                      ("上年结转资金", "20.00", "30.00", "30.00", "—", "", "")),
-               total="100")
+    doc = form(
+        funds=("年度资金总额", "80.00", "100.00", "105.00", "10", "105%", "10"),
+        parts=(
+            ("其中：当年财政拨款", "60.00", "70.00", "75.00", "—", "", ""),
+            ("上年结转资金", "20.00", "30.00", "30.00", "—", "", ""),
+        ),
+        total="100",
+    )
     assert findings(doc) == []
 
 
 # ---- funds_parts_ne_total: 其中 rows add up to 年度资金总额 ---------------------------
 
-BROKEN_PARTS = (("其中：当年财政拨款", "60.00", "60.00", "66.00", "—", "", ""),
-                ("上年结转资金", "20.00", "30.00", "30.00", "—", "", ""))
+BROKEN_PARTS = (
+    ("其中：当年财政拨款", "60.00", "60.00", "66.00", "—", "", ""),
+    ("上年结转资金", "20.00", "30.00", "30.00", "—", "", ""),
+)
 
 
-@pytest.mark.parametrize("caption, funds_header", [
-    pytest.param("单位：万元", FUNDS_HEADER, id="caption_wan"),
-    pytest.param(None, ("项目资金（万元）",) + FUNDS_HEADER[1:], id="header_wan"),
-])
+@pytest.mark.parametrize(
+    "caption, funds_header",
+    [
+        pytest.param("单位：万元", FUNDS_HEADER, id="caption_wan"),
+        pytest.param(None, ("项目资金（万元）",) + FUNDS_HEADER[1:], id="header_wan"),
+    ],
+)
 def test_funds_parts_ne_total(caption, funds_header):
     """全年预算数 100 万元, but 当年财政拨款 60 + 上年结转资金 30 make 90."""
     f = one(form(caption=caption, funds_header=funds_header, parts=BROKEN_PARTS), "funds_parts_ne_total")
@@ -146,13 +187,16 @@ def test_funds_parts_with_an_empty_part_still_add_up():
 
 # ---- indicator_score_above_weight, indicator_sum_ne_total ---------------------------
 
+
 def test_indicator_score_above_weight():
     """更换老旧配电箱数量: 分值 10, 得分 12 (the others keep 总分 99.6 true)."""
-    doc = form(indicators=(
-        ("产出指标", "数量指标", "维修更换LED路灯数量", "≥120盏", "120盏", "50", "48"),
-        ("", "", "更换老旧配电箱数量", "≥10台", "12台", "10", "12"),
-        ("效益指标", "社会效益指标", "沿线居民满意度", "≥90%", "95%", "30", "30"),
-    ))
+    doc = form(
+        indicators=(
+            ("产出指标", "数量指标", "维修更换LED路灯数量", "≥120盏", "120盏", "50", "48"),
+            ("", "", "更换老旧配电箱数量", "≥10台", "12台", "10", "12"),
+            ("效益指标", "社会效益指标", "沿线居民满意度", "≥90%", "95%", "30", "30"),
+        )
+    )
     f = one(doc, "indicator_score_above_weight")
     assert (f.field, f.expected, f.actual) == ("project[1].indicator.score", "10", "12")
     assert "更换老旧配电箱数量" in f.message
@@ -172,6 +216,7 @@ def test_a_sum_within_rounding_is_no_finding():
 
 # ---- grade_mismatch ----------------------------------------------------------------
 
+
 def test_grade_mismatch_against_stated_bands():
     """总分 85 is 良 by the bands the document states; the form says 优."""
     found = findings(form(indicators=INDICATORS_85, total="85", notes=(BANDS,)))
@@ -190,33 +235,52 @@ def test_no_grade_finding_without_stated_bands():
     assert findings(form(indicators=INDICATORS_85, total="85")) == []
 
 
-@pytest.mark.parametrize("total, grade, expected", [
-    pytest.param("90", "良", "优", id="90_is_优_bound_included"),
-    pytest.param("90", "优", None, id="90_优"),
-    pytest.param("90", "优秀", None, id="优秀_is_优"),
-    pytest.param("80", "良", None, id="80_良"),
-    pytest.param("80", "中", "良", id="80_not_中"),
-    pytest.param("59.5", "中", "差", id="below_60_差"),
-])
+@pytest.mark.parametrize(
+    "total, grade, expected",
+    [
+        pytest.param("90", "良", "优", id="90_is_优_bound_included"),
+        pytest.param("90", "优", None, id="90_优"),
+        pytest.param("90", "优秀", None, id="优秀_is_优"),
+        pytest.param("80", "良", None, id="80_良"),
+        pytest.param("80", "中", "良", id="80_not_中"),
+        pytest.param("59.5", "中", "差", id="below_60_差"),
+    ],
+)
 def test_grade_band_edges(total, grade, expected):
     """The (含) bound belongs to the higher band; 优秀 written for 优 is the same grade."""
     got = checks.grade_matches_score(D(total), grade, checks.bands(BANDS), "")
-    assert [(f.check, f.expected, f.actual) for f in got] == ([("grade_mismatch", expected, grade)] if expected else [])
+    assert [(f.check, f.expected, f.actual) for f in got] == (
+        [("grade_mismatch", expected, grade)] if expected else []
+    )
 
 
-@pytest.mark.parametrize("text, want", [
-    pytest.param(BANDS, [(90, "优"), (80, "良"), (60, "中"), (0, "差")], id="form_note"),
-    pytest.param("等级一般划分为四档：90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、60分以下为差。",
-                 [(90, "优"), (80, "良"), (60, "中"), (0, "差")], id="cai_yu_2020_10"),
-    pytest.param("得分90分(含)以上为优秀，80分(含)至90分为良好，60分(含)至80分为合格，60分以下为不合格",
-                 [(90, "优秀"), (80, "良好"), (60, "合格"), (0, "不合格")], id="优秀_良好_合格"),
-    pytest.param("90分（含）以上为“优”，80分（含）至90分为“良”，60分（含）至80分为“中”，60分以下为“差”",
-                 [(90, "优"), (80, "良"), (60, "中"), (0, "差")], id="quoted_grades"),
-    pytest.param("本项目自评得分85分，评价等级为优。", [], id="a_grade_is_no_band"),
-    pytest.param(
-        "总分≥90分为优；80分≤总分<90分为良；60分≤总分<80分为中；总分<60分为差。",
-        [(90, "优"), (80, "良"), (60, "中"), (0, "差")], id="inequalities"),
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        pytest.param(BANDS, [(90, "优"), (80, "良"), (60, "中"), (0, "差")], id="form_note"),
+        pytest.param(
+            "等级一般划分为四档：90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、60分以下为差。",
+            [(90, "优"), (80, "良"), (60, "中"), (0, "差")],
+            id="cai_yu_2020_10",
+        ),
+        pytest.param(
+            "得分90分(含)以上为优秀，80分(含)至90分为良好，60分(含)至80分为合格，60分以下为不合格",
+            [(90, "优秀"), (80, "良好"), (60, "合格"), (0, "不合格")],
+            id="优秀_良好_合格",
+        ),
+        pytest.param(
+            "90分（含）以上为“优”，80分（含）至90分为“良”，60分（含）至80分为“中”，60分以下为“差”",
+            [(90, "优"), (80, "良"), (60, "中"), (0, "差")],
+            id="quoted_grades",
+        ),
+        pytest.param("本项目自评得分85分，评价等级为优。", [], id="a_grade_is_no_band"),
+        pytest.param(
+            "总分≥90分为优；80分≤总分<90分为良；60分≤总分<80分为中；总分<60分为差。",
+            [(90, "优"), (80, "良"), (60, "中"), (0, "差")],
+            id="inequalities",
+        ),
+    ],
+)
 def test_bands(text, want):
     assert checks.bands(text) == [(D(lo), g) for lo, g in want]
 
@@ -230,15 +294,23 @@ def test_no_false_grade_mismatch_with_inequality_bands():
 
 # ---- several forms in one document --------------------------------------------------
 
+
 def test_second_form_findings_name_their_form():
     """Two forms one after the other: only the second is broken, and its finding says so."""
     second = [("项目名称", "背街小巷亮化工程", "", "", "", "", ""), *HEAD[1:]]
-    doc = make_doc("# 项目支出绩效自评表", "单位：万元", form_rows(),
-                   "# 项目支出绩效自评表", "单位：万元", form_rows(head=second, total="95"))
+    doc = make_doc(
+        "# 项目支出绩效自评表",
+        "单位：万元",
+        form_rows(),
+        "# 项目支出绩效自评表",
+        "单位：万元",
+        form_rows(head=second, total="95"),
+    )
     recs = normalize.records(doc)
     assert [p.project_name for p in recs.projects] == ["城区道路路灯维修改造项目", "背街小巷亮化工程"]
     assert [(f.check, f.field, f.expected, f.actual) for f in recs.findings] == [
-        ("indicator_sum_ne_total", "project[2].self_score", "95", "99.6")]
+        ("indicator_sum_ne_total", "project[2].self_score", "95", "99.6")
+    ]
 
 
 # ---- the narrative checks (checks.check) -----------------------------------------
@@ -246,37 +318,67 @@ def test_second_form_findings_name_their_form():
 TITLE = "# 龙山县林业局2022年度部门整体支出绩效自评报告"
 
 
-@pytest.mark.parametrize("paragraphs, finding", [
-    pytest.param(
-        ["2022 年我部门年初预算数 100 万元，全年预算数 120 万元，全年执行数 110 万元，预算执行率为 95%。"],
-        ("rate_mismatch", "execution_rate", "91.67", "95"), id="rate_mismatch"),
-    pytest.param(
-        [TITLE, "2022年度我局全年执行数 500 万元，其中：基本支出 300 万元，项目支出 150 万元。"],
-        ("basic_plus_project_eq_total", "expenditure", "5000000.00", "4500000.00"), id="basic_plus_project"),
-    pytest.param(
-        [TITLE, "2022年度我局全年执行数 500 万元，其中：基本支出 300 万元，项目支出 200 万元。"
-                "基本支出中，人员经费 250 万元，公用经费 40 万元。"],
-        ("personnel_plus_public_eq_basic", "basic_expenditure", "3000000.00", "2900000.00"),
-        id="personnel_plus_public"),
-    pytest.param(
-        [TITLE, "2022年度我局项目支出 200 万元，共实施项目 2 个。",
-         "1、森林防火项目：全年预算数 120 万元，全年执行数 120 万元，执行率 100%，自评得分 95 分。",
-         "2、林木良种补贴项目：全年预算数 60 万元，全年执行数 60 万元，执行率 100%，自评得分 92 分。"],
-        ("projects_sum_eq_project_total", "project_expenditure", "2000000.00", "1800000.00"),
-        id="projects_sum"),
-    pytest.param(
-        [TITLE, "经自评，我局2022年度部门整体支出绩效自评得分 102 分，评价等级为优。"],
-        ("score_above_max", "self_score", "100", "102"), id="score_above_max"),
-    pytest.param(
-        ["# 龙山县林业局2024年度部门整体支出绩效自评报告", "我局2024年度全年预算数 100 万元。",
-         "龙山县林业局", "2023年6月5日"],
-        ("fiscal_year_after_report_date", "fiscal_year", "<= 2023", "2024"), id="fiscal_year_after_date"),
-    pytest.param(
-        [TITLE, "2022年度我局项目支出 180 万元，共实施项目 2 个。",
-         "1、森林防火项目：全年预算数 120 万元，全年执行数 100 万元，执行率 100%，自评得分 95 分。",
-         "2、林木良种补贴项目：全年预算数 60 万元，全年执行数 60 万元，执行率 100%，自评得分 92 分。"],
-        ("rate_mismatch", "project[1].execution_rate", "83.33", "100"), id="project_rate_mismatch"),
-])
+@pytest.mark.parametrize(
+    "paragraphs, finding",
+    [
+        pytest.param(
+            [
+                "2022 年我部门年初预算数 100 万元，全年预算数 120 万元，全年执行数 110 万元，预算执行率为 95%。"
+            ],
+            ("rate_mismatch", "execution_rate", "91.67", "95"),
+            id="rate_mismatch",
+        ),
+        pytest.param(
+            [TITLE, "2022年度我局全年执行数 500 万元，其中：基本支出 300 万元，项目支出 150 万元。"],
+            ("basic_plus_project_eq_total", "expenditure", "5000000.00", "4500000.00"),
+            id="basic_plus_project",
+        ),
+        pytest.param(
+            [
+                TITLE,
+                "2022年度我局全年执行数 500 万元，其中：基本支出 300 万元，项目支出 200 万元。"
+                "基本支出中，人员经费 250 万元，公用经费 40 万元。",
+            ],
+            ("personnel_plus_public_eq_basic", "basic_expenditure", "3000000.00", "2900000.00"),
+            id="personnel_plus_public",
+        ),
+        pytest.param(
+            [
+                TITLE,
+                "2022年度我局项目支出 200 万元，共实施项目 2 个。",
+                "1、森林防火项目：全年预算数 120 万元，全年执行数 120 万元，执行率 100%，自评得分 95 分。",
+                "2、林木良种补贴项目：全年预算数 60 万元，全年执行数 60 万元，执行率 100%，自评得分 92 分。",
+            ],
+            ("projects_sum_eq_project_total", "project_expenditure", "2000000.00", "1800000.00"),
+            id="projects_sum",
+        ),
+        pytest.param(
+            [TITLE, "经自评，我局2022年度部门整体支出绩效自评得分 102 分，评价等级为优。"],
+            ("score_above_max", "self_score", "100", "102"),
+            id="score_above_max",
+        ),
+        pytest.param(
+            [
+                "# 龙山县林业局2024年度部门整体支出绩效自评报告",
+                "我局2024年度全年预算数 100 万元。",
+                "龙山县林业局",
+                "2023年6月5日",
+            ],
+            ("fiscal_year_after_report_date", "fiscal_year", "<= 2023", "2024"),
+            id="fiscal_year_after_date",
+        ),
+        pytest.param(
+            [
+                TITLE,
+                "2022年度我局项目支出 180 万元，共实施项目 2 个。",
+                "1、森林防火项目：全年预算数 120 万元，全年执行数 100 万元，执行率 100%，自评得分 95 分。",
+                "2、林木良种补贴项目：全年预算数 60 万元，全年执行数 60 万元，执行率 100%，自评得分 92 分。",
+            ],
+            ("rate_mismatch", "project[1].execution_rate", "83.33", "100"),
+            id="project_rate_mismatch",
+        ),
+    ],
+)
 def test_narrative_check(paragraphs, finding):
     assert findings(make_doc(*paragraphs)) == [finding]
 
@@ -292,20 +394,29 @@ def test_consistent_narrative_has_no_finding():
         "1、森林防火项目：全年预算数 120 万元，全年执行数 120 万元，执行率 100%，自评得分 95 分。",
         "2、林木良种补贴项目：全年预算数 80 万元，全年执行数 80 万元，执行率 100%，自评得分 92 分。",
         "经自评，我局2022年度部门整体支出绩效自评得分 92 分，评价等级为优。",
-        "龙山县林业局", "2023年6月5日",
+        "龙山县林业局",
+        "2023年6月5日",
     )
     recs = normalize.records(doc)
     r = recs.report
-    assert (r.expenditure, r.basic_expenditure, r.project_expenditure, r.execution_rate, r.self_score) \
-        == (D("5000000.00"), D("3000000.00"), D("2000000.00"), D("91.67"), D("92"))
+    assert (r.expenditure, r.basic_expenditure, r.project_expenditure, r.execution_rate, r.self_score) == (
+        D("5000000.00"),
+        D("3000000.00"),
+        D("2000000.00"),
+        D("91.67"),
+        D("92"),
+    )
     assert len(recs.projects) == 2
     assert recs.findings == ()
 
 
 def test_narrative_grade_checked_against_stated_bands():
     """A report with no form: its stated 自评得分 and 评价等级 against the bands in its text."""
-    doc = make_doc(TITLE, "经自评，我局2022年度部门整体支出绩效自评得分 85 分，评价等级为优。",
-                   "评分标准：90分（含）以上为优，80（含）-90分为良，60（含）-80分为中，60分以下为差。")
+    doc = make_doc(
+        TITLE,
+        "经自评，我局2022年度部门整体支出绩效自评得分 85 分，评价等级为优。",
+        "评分标准：90分（含）以上为优，80（含）-90分为良，60（含）-80分为中，60分以下为差。",
+    )
     assert findings(doc) == [("grade_mismatch", "grade", "良", "优")]
 
 

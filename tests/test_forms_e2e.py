@@ -19,8 +19,20 @@ from conftest import SAMPLES, copy_samples, golden, rows, run_cli
 D = Decimal
 FORMS = ("201.docx", "201.pdf", "202.xlsx", "203.docx", "203.pdf")
 INDICATOR_KEYS = ("project_name", "level1", "level2", "level3", "target", "actual", "weight", "score")
-TEXT_KEYS = {"report_kind", "unit_name", "region", "grade", "project_name", "level1", "level2", "level3",
-             "target", "actual", "fiscal_year", "project_count"}
+TEXT_KEYS = {
+    "report_kind",
+    "unit_name",
+    "region",
+    "grade",
+    "project_name",
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "fiscal_year",
+    "project_count",
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,16 +70,25 @@ def test_exit_code_is_zero(run):
     assert run["code"] == 0
 
 
-@pytest.mark.parametrize("name, fmt, pages", [
-    pytest.param("201.docx", "docx", None, id="201_docx"),
-    pytest.param("201.pdf", "pdf", 2, id="201_pdf"),
-    pytest.param("202.xlsx", "xlsx", 2, id="202_xlsx_one_page_per_sheet"),
-    pytest.param("203.docx", "docx", None, id="203_docx"),
-    pytest.param("203.pdf", "pdf", 5, id="203_pdf"),
-])
+@pytest.mark.parametrize(
+    "name, fmt, pages",
+    [
+        pytest.param("201.docx", "docx", None, id="201_docx"),
+        pytest.param("201.pdf", "pdf", 2, id="201_pdf"),
+        pytest.param("202.xlsx", "xlsx", 2, id="202_xlsx_one_page_per_sheet"),
+        pytest.param("203.docx", "docx", None, id="203_docx"),
+        pytest.param("203.pdf", "pdf", 5, id="203_pdf"),
+    ],
+)
 def test_files_row(run, name, fmt, pages):
     f = run["files"][name]
-    assert (f["status"], f["error"], f["file_format"], f["pages"], f["ocr"]) == ("ok", None, fmt, pages, False)
+    assert (f["status"], f["error"], f["file_format"], f["pages"], f["ocr"]) == (
+        "ok",
+        None,
+        fmt,
+        pages,
+        False,
+    )
     assert f["size_bytes"] == (SAMPLES / name).stat().st_size
 
 
@@ -105,7 +126,11 @@ def test_201_pdf_indicators_follow_the_table_onto_page_2(run):
     inds = by_file(run, "indicators", "201.pdf")
     assert [i["page"] for i in inds] == [1, 1] + [2] * 12
     first_on_2 = inds[2]
-    assert (first_on_2["level1"], first_on_2["level2"], first_on_2["level3"]) == ("产出指标", "数量指标", "改造照明线路长度")
+    assert (first_on_2["level1"], first_on_2["level2"], first_on_2["level3"]) == (
+        "产出指标",
+        "数量指标",
+        "改造照明线路长度",
+    )
     # the repeated 项目名称 row is a key row, not an indicator, and starts no second project
     assert [p["project_name"] for p in by_file(run, "projects", "201.pdf")] == ["城区道路路灯维修改造项目"]
 
@@ -131,17 +156,48 @@ def test_202_each_sheet_is_one_form(run):
     assert all(i["project_name"] == sheet_project[i["page"]] for i in inds)
 
 
-@pytest.mark.parametrize("name, level3, target, actual", [
-    pytest.param("201.pdf", "维修更换LED路灯数量", ("≥", D("120"), "盏"), (None, D("102"), "盏"), id="at_least_lamps"),
-    pytest.param("201.docx", "故障报修处理时限", ("≤", D("48"), "小时"), (None, D("24"), "小时"), id="at_most_hours"),
-    pytest.param("201.pdf", "项目总成本", ("≤", D("85"), "万元"), (None, D("82.08"), "万元"), id="cost_in_wan"),
-    pytest.param("201.pdf", "工程验收合格率", (None, D("100"), "%"), (None, D("100"), "%"), id="bare_percent"),
-    pytest.param("201.pdf", "年节约用电量", ("≥", D("15"), "万千瓦时"), (None, D("16.2"), "万千瓦时"), id="wan_kwh"),
-    pytest.param("201.pdf", "工程完工时间", (None, None, None), (None, None, None), id="deadline_is_no_number"),
-    pytest.param("201.docx", "夜间交通安全状况", (None, None, None), (None, None, None), id="words_only"),
-    pytest.param("202.xlsx", "受益农村人口", ("≥", D("1.8"), "万人"), (None, D("1.86"), "万人"), id="xlsx_wan_people"),
-    pytest.param("203.pdf", "统防统治作业面积", ("≥", D("8"), "万亩次"), (None, D("8.3"), "万亩次"), id="mu_times"),
-])
+@pytest.mark.parametrize(
+    "name, level3, target, actual",
+    [
+        pytest.param(
+            "201.pdf",
+            "维修更换LED路灯数量",
+            ("≥", D("120"), "盏"),
+            (None, D("102"), "盏"),
+            id="at_least_lamps",
+        ),
+        pytest.param(
+            "201.docx",
+            "故障报修处理时限",
+            ("≤", D("48"), "小时"),
+            (None, D("24"), "小时"),
+            id="at_most_hours",
+        ),
+        pytest.param(
+            "201.pdf", "项目总成本", ("≤", D("85"), "万元"), (None, D("82.08"), "万元"), id="cost_in_wan"
+        ),
+        pytest.param(
+            "201.pdf", "工程验收合格率", (None, D("100"), "%"), (None, D("100"), "%"), id="bare_percent"
+        ),
+        pytest.param(
+            "201.pdf", "年节约用电量", ("≥", D("15"), "万千瓦时"), (None, D("16.2"), "万千瓦时"), id="wan_kwh"
+        ),
+        pytest.param(
+            "201.pdf", "工程完工时间", (None, None, None), (None, None, None), id="deadline_is_no_number"
+        ),
+        pytest.param("201.docx", "夜间交通安全状况", (None, None, None), (None, None, None), id="words_only"),
+        pytest.param(
+            "202.xlsx",
+            "受益农村人口",
+            ("≥", D("1.8"), "万人"),
+            (None, D("1.86"), "万人"),
+            id="xlsx_wan_people",
+        ),
+        pytest.param(
+            "203.pdf", "统防统治作业面积", ("≥", D("8"), "万亩次"), (None, D("8.3"), "万亩次"), id="mu_times"
+        ),
+    ],
+)
 def test_indicator_measures(run, name, level3, target, actual):
     ind = next(i for i in by_file(run, "indicators", name) if i["level3"] == level3)
     assert (ind["target_op"], ind["target_value"], ind["target_unit"]) == target

@@ -28,8 +28,19 @@ import extract
 import normalize
 
 GOLDEN = ROOT / "tests" / "golden" / "records"
-FAST = ("000.txt", "000.docx", "000.pdf", "101.docx", "101.pdf", "201.docx", "201.pdf", "202.xlsx", "203.docx",
-        "203.pdf", "301.ofd")
+FAST = (
+    "000.txt",
+    "000.docx",
+    "000.pdf",
+    "101.docx",
+    "101.pdf",
+    "201.docx",
+    "201.pdf",
+    "202.xlsx",
+    "203.docx",
+    "203.pdf",
+    "301.ofd",
+)
 LEGACY = ("000.doc", "101.wps")  # read through LibreOffice
 
 
@@ -66,10 +77,16 @@ def check(name: str, update: bool) -> None:
         return
     want = path.read_text(encoding="utf-8") if path.exists() else ""
     if got != want:
-        diff = list(difflib.unified_diff(want.splitlines(), got.splitlines(), f"golden/{name}", "read now",
-                                         lineterm="", n=2))
-        pytest.fail(f"{name}: the records differ from tests/golden/records/{name}.json "
-                    f"(--update-golden rewrites it):\n" + "\n".join(diff[:80]), pytrace=False)
+        diff = list(
+            difflib.unified_diff(
+                want.splitlines(), got.splitlines(), f"golden/{name}", "read now", lineterm="", n=2
+            )
+        )
+        pytest.fail(
+            f"{name}: the records differ from tests/golden/records/{name}.json "
+            f"(--update-golden rewrites it):\n" + "\n".join(diff[:80]),
+            pytrace=False,
+        )
 
 
 @pytest.mark.parametrize("name", FAST)

@@ -46,13 +46,16 @@ pytestmark = pytest.mark.slow  # time limits, memory caps and killed workers
 
 pypdf = pytest.importorskip("pypdf")  # a dev dependency: the encrypted PDFs are written with it
 
-HTML_PAGE = ("<!DOCTYPE html>\n<html><head><meta charset=\"gbk\"><title>502 Bad Gateway</title></head>\n"
-             "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+HTML_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="gbk"><title>502 Bad Gateway</title></head>\n'
+    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
+)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MIB = 1024 * 1024
 
 
 # ---- makers -----------------------------------------------------------------------------------
+
 
 def random_bytes(seed: int, n: int = 8192) -> bytes:
     data = random.Random(seed).randbytes(n)
@@ -60,13 +63,17 @@ def random_bytes(seed: int, n: int = 8192) -> bytes:
     return data
 
 
-def docx_with(document_xml: bytes | None = None, *, stream: list[bytes] | None = None,
-              repeat: int = 0) -> bytes:
+def docx_with(
+    document_xml: bytes | None = None, *, stream: list[bytes] | None = None, repeat: int = 0
+) -> bytes:
     """samples/000.docx with its word/document.xml replaced: by `document_xml`, or by
     stream[0] + stream[1] * repeat + stream[2] written in pieces (a part of hundreds of MiB
     is never held in memory here)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(SAMPLES / "000.docx") as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(SAMPLES / "000.docx") as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             if info.filename != "word/document.xml":
                 zout.writestr(info, zin.read(info))
@@ -86,17 +93,21 @@ def docx_with(document_xml: bytes | None = None, *, stream: list[bytes] | None =
 
 
 def document_xml(inner: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:document xmlns:w="{W_NS}"><w:body>{inner}</w:body></w:document>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W_NS}"><w:body>{inner}</w:body></w:document>'
+    ).encode()
 
 
 def billion_laughs() -> bytes:
     """Ten levels of ten: one reference expands to 10^9 'lol's (3 GB) if entities are resolved."""
     ents = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE w:document [\n'
-            + "\n".join(ents) + "\n]>\n"
-            f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
-            ).encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE w:document [\n'
+        + "\n".join(ents)
+        + "\n]>\n"
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+    ).encode()
 
 
 def zip_of(members: list[tuple[str, bytes]]) -> bytes:
@@ -152,10 +163,47 @@ def zip_with_encrypted_member(members: list[tuple[str, bytes, bytes | None]]) ->
             body = ZipCrypto(password).encrypt(header + body)
         raw = name.encode("gbk")
         offset = local.tell()
-        local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, dos_time, dos_date, crc, len(body),
-                                len(data), len(raw), 0) + raw + body)
-        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, dos_time, dos_date, crc,
-                                  len(body), len(data), len(raw), 0, 0, 0, 0, 0x20, offset) + raw)
+        local.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                flags,
+                8,
+                dos_time,
+                dos_date,
+                crc,
+                len(body),
+                len(data),
+                len(raw),
+                0,
+            )
+            + raw
+            + body
+        )
+        central.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags,
+                8,
+                dos_time,
+                dos_date,
+                crc,
+                len(body),
+                len(data),
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0x20,
+                offset,
+            )
+            + raw
+        )
     cd = central.getvalue()
     n = len(members)
     blob = local.getvalue() + cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), local.tell(), 0)
@@ -177,8 +225,23 @@ def encrypted_pdf(dest: Path, user: str, owner: str, algorithm: str) -> None:
 
 def ingest(paths: list[Path], out: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """The command line in a child process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", *map(str, paths), "--out", str(out),
-                           "--quiet", *extra], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jixiao.cli",
+            "ingest",
+            *map(str, paths),
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
 def files_rows(out: Path) -> list[dict]:
@@ -233,17 +296,26 @@ def corpus(tmp_path_factory) -> dict:
         "random.xlsx": random_bytes(13),
         "error_page.pdf": HTML_PAGE.encode(),
         "really_docx.doc": docx,
-        "bomb.docx": docx_with(stream=[document_xml("<w:p><w:r><w:t>")[:-len("</w:body></w:document>")],
-                                       b" ", b"</w:t></w:r></w:p></w:body></w:document>"],
-                               repeat=BOMB_INFLATES),
+        "bomb.docx": docx_with(
+            stream=[
+                document_xml("<w:p><w:r><w:t>")[: -len("</w:body></w:document>")],
+                b" ",
+                b"</w:t></w:r></w:p></w:body></w:document>",
+            ],
+            repeat=BOMB_INFLATES,
+        ),
         "laughs.docx": docx_with(billion_laughs()),
         "traversal.zip": zip_of([("../../evil.txt", "这不是报告，只是一行字。\n".encode())]),
         "zipbomb.zip": zip_of([("zeros.txt", b"0" * (20 * MIB))]),
-        "nested.zip": zip_of([("inner.zip", zip_of([("000_gbk.txt", seed.decode("utf-8").encode("gb18030"))]))]),
-        "locked.zip": zip_with_encrypted_member([
-            ("自评报告.txt", seed, b"123456"),
-            ("readme.txt", "解压密码请向财务股索取。\n".encode(), None),
-        ]),
+        "nested.zip": zip_of(
+            [("inner.zip", zip_of([("000_gbk.txt", seed.decode("utf-8").encode("gb18030"))]))]
+        ),
+        "locked.zip": zip_with_encrypted_member(
+            [
+                ("自评报告.txt", seed, b"123456"),
+                ("readme.txt", "解压密码请向财务股索取。\n".encode(), None),
+            ]
+        ),
         "000.txt": seed,
     }
     for name, data in files.items():
@@ -252,14 +324,24 @@ def corpus(tmp_path_factory) -> dict:
     encrypted_pdf(inp / "owner_only.pdf", user="", owner="x", algorithm="AES-256")
     with zipfile.ZipFile(inp / "bomb.docx") as zf:
         part = zf.getinfo("word/document.xml")
-        assert part.file_size > 200 * MIB and part.compress_size < 2 * MIB, (part.file_size, part.compress_size)
+        assert part.file_size > 200 * MIB and part.compress_size < 2 * MIB, (
+            part.file_size,
+            part.compress_size,
+        )
     out = base / "out"
     t0 = time.monotonic()
     proc = ingest([inp], out)
     seconds = time.monotonic() - t0
     rows = files_rows(out)
-    return {"base": base, "in": inp, "out": out, "proc": proc, "seconds": seconds, "rows": rows,
-            "by_key": {key(r, inp): r for r in rows}}
+    return {
+        "base": base,
+        "in": inp,
+        "out": out,
+        "proc": proc,
+        "seconds": seconds,
+        "rows": rows,
+        "by_key": {key(r, inp): r for r in rows},
+    }
 
 
 def key(row: dict, inp: Path) -> str:
@@ -291,7 +373,11 @@ def test_input_files_rows_identify_their_bytes(corpus):
         if "!" in k:
             continue
         data = (corpus["in"] / k).read_bytes()
-        assert (r["report_id"], r["size_bytes"], r["file_name"]) == (hashlib.sha256(data).hexdigest(), len(data), k)
+        assert (r["report_id"], r["size_bytes"], r["file_name"]) == (
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            k,
+        )
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -318,15 +404,20 @@ def test_stderr_has_one_failed_line_per_failed_row(corpus):
 
 
 def reports_of(out: Path, row: dict) -> list[dict]:
-    return [r for r in pq.read_table(out / "reports.parquet").to_pylist() if r["report_id"] == row["report_id"]]
+    return [
+        r for r in pq.read_table(out / "reports.parquet").to_pylist() if r["report_id"] == row["report_id"]
+    ]
 
 
-@pytest.mark.parametrize("name, unit", [
-    pytest.param("000.txt", "龙山县大数据中心", id="good_txt"),
-    pytest.param("really_docx.doc", "龙山县大数据中心", id="docx_named_doc"),
-    pytest.param("nested.zip!inner.zip!000_gbk.txt", "龙山县大数据中心", id="gbk_txt_in_a_zip_in_a_zip"),
-    pytest.param("owner_only.pdf", "青山县教育局", id="owner_password_only_pdf"),
-])
+@pytest.mark.parametrize(
+    "name, unit",
+    [
+        pytest.param("000.txt", "龙山县大数据中心", id="good_txt"),
+        pytest.param("really_docx.doc", "龙山县大数据中心", id="docx_named_doc"),
+        pytest.param("nested.zip!inner.zip!000_gbk.txt", "龙山县大数据中心", id="gbk_txt_in_a_zip_in_a_zip"),
+        pytest.param("owner_only.pdf", "青山县教育局", id="owner_password_only_pdf"),
+    ],
+)
 def test_good_files_are_read(corpus, name, unit):
     row = corpus["by_key"][name]
     assert (row["status"], row["error"]) == ("ok", None)
@@ -358,8 +449,15 @@ def test_traversal_member_writes_nothing_outside(corpus):
     """'../../evil.txt' is unpacked under a private name: nothing lands beside the input,
     the output, the test's folders or the temporary directory, and it still has its row."""
     base = corpus["base"]
-    for folder in (corpus["in"], corpus["out"], base, base.parent, base.parent.parent, Path(tempfile.gettempdir()),
-                   ROOT):
+    for folder in (
+        corpus["in"],
+        corpus["out"],
+        base,
+        base.parent,
+        base.parent.parent,
+        Path(tempfile.gettempdir()),
+        ROOT,
+    ):
         assert not (folder / "evil.txt").exists(), folder
     row = corpus["by_key"]["traversal.zip!../../evil.txt"]
     assert row["file_name"] == "evil.txt"
@@ -381,6 +479,7 @@ def test_nested_archive_has_its_own_row(corpus):
 
 # ---- limits: a file that takes too long, a file that needs too much memory --------------------
 
+
 @pytest.fixture(scope="module")
 def slow_run(tmp_path_factory) -> dict:
     """A 30 MB text file (far more than 2 s of reading) beside the good seed text, --timeout 2."""
@@ -396,7 +495,11 @@ def slow_run(tmp_path_factory) -> dict:
     out = base / "out"
     t0 = time.monotonic()
     proc = ingest([inp], out, "--timeout", "2", "--workers", "2")
-    return {"proc": proc, "seconds": time.monotonic() - t0, "rows": {r["file_name"]: r for r in files_rows(out)}}
+    return {
+        "proc": proc,
+        "seconds": time.monotonic() - t0,
+        "rows": {r["file_name"]: r for r in files_rows(out)},
+    }
 
 
 def test_timeout_cuts_off_a_slow_file(slow_run):
@@ -411,10 +514,12 @@ def test_timeout_cuts_off_a_slow_file(slow_run):
     assert slow_run["seconds"] < 30, "the slow file was killed at its limit, not waited for"
 
 
-WARM_UP = ("a fresh worker's warm-up is charged to the first file it reads: normalize.keys.project_key "
-           "builds the jieba tokenizer (normalize.segment.tokenizer, 1.1-1.4 s of CPU, 3-5 s wall on a "
-           "loaded machine) inside that file's deadline and `seconds`, so under --timeout 2 a 13 KB report "
-           "can be 'cut off: timed out after 2s'")
+WARM_UP = (
+    "a fresh worker's warm-up is charged to the first file it reads: normalize.keys.project_key "
+    "builds the jieba tokenizer (normalize.segment.tokenizer, 1.1-1.4 s of CPU, 3-5 s wall on a "
+    "loaded machine) inside that file's deadline and `seconds`, so under --timeout 2 a 13 KB report "
+    "can be 'cut off: timed out after 2s'"
+)
 
 
 def test_good_file_beside_the_slow_one_is_read(slow_run):
@@ -450,7 +555,7 @@ def big_docx() -> bytes:
     """A docx whose document.xml is 150 MiB of tiny paragraphs: under the 200 MiB size
     refusal, but a parsed tree of gigabytes."""
     para = "<w:p><w:r><w:t>测</w:t></w:r></w:p>".encode()
-    head = document_xml("")[:-len("</w:body></w:document>")]
+    head = document_xml("")[: -len("</w:body></w:document>")]
     return docx_with(stream=[head, para, b"</w:body></w:document>"], repeat=150 * MIB // len(para))
 
 
@@ -491,7 +596,8 @@ CAP_IS_ADDRESS_SPACE = (
     "the cap is RLIMIT_AS (address space) set in a worker forked from a parent that already maps "
     "~1.4 GiB (pyarrow, duckdb, onnxruntime reservations): under any --max-memory below ~1.5 GiB the "
     "worker cannot map lxml or charset_normalizer and every docx/pdf/xlsx fails with 'cannot read: "
-    "ImportError: ... failed to map segment from shared object'")
+    "ImportError: ... failed to map segment from shared object'"
+)
 
 
 def test_memory_cap_of_1g_reads_a_small_docx(capped_1g):

@@ -61,8 +61,15 @@ def _add_hostile_unit(out: Path) -> None:
     from export.schema import arrow_schema
 
     row = {f.name: None for f in arrow_schema("reports")}
-    row.update(report_id="f" * 64, report_kind="project", unit_name=f"白沙镇{SCRIPT}{IMG}", fiscal_year=2023,
-               budget_adjusted=Decimal("300000.00"), expenditure=Decimal("150000.00"), self_score=Decimal("70"))
+    row.update(
+        report_id="f" * 64,
+        report_kind="project",
+        unit_name=f"白沙镇{SCRIPT}{IMG}",
+        fiscal_year=2023,
+        budget_adjusted=Decimal("300000.00"),
+        expenditure=Decimal("150000.00"),
+        self_score=Decimal("70"),
+    )
     Store(out).commit({"reports": pa.Table.from_pylist([row], schema=arrow_schema("reports"))})
 
 
@@ -90,7 +97,9 @@ def open_in_chromium(html: Path, shot: Path) -> dict:
     """Open the page; what the browser saw: console errors, requests, the DOM facts the tests need."""
     if chromium() is None:
         pytest.skip("no chromium installed (apt-get install chromium; tools/setup.sh does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install '.[dev]')")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright not installed (pip install '.[dev]')"
+    )
     url = html.resolve().as_uri()
     errors: list[str] = []
     requests: list[str] = []
@@ -134,14 +143,18 @@ def _filter_by_first_year(page, years: list[str]) -> dict:
     })""")
 
 
-def colour_count(png: Path, box: dict | None = None, colour: tuple[int, int, int] | None = None) -> tuple[int, int]:
+def colour_count(
+    png: Path, box: dict | None = None, colour: tuple[int, int, int] | None = None
+) -> tuple[int, int]:
     """(distinct colours, pixels of `colour` or else non-white pixels) in the screenshot or a box of it."""
     from PIL import Image
 
     with Image.open(png) as im:
         rgb = im.convert("RGB")
         if box:
-            rgb = rgb.crop((int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"])))
+            rgb = rgb.crop(
+                (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"]))
+            )
         colours = rgb.getcolors(maxcolors=1 << 24) or []
     want = (lambda c: c == colour) if colour else (lambda c: c != (255, 255, 255))
     return len(colours), sum(n for n, c in colours if want(c))
@@ -200,7 +213,16 @@ def test_opens_offline_without_errors(seen):
 
 def test_every_section_is_shown(seen):
     assert set(SECTIONS) <= set(seen["sections"])
-    for label in ("县域合计", "预算数", "执行数", "执行率", "自评得分", "发现的问题", "反复出现的问题", "文件与页码"):
+    for label in (
+        "县域合计",
+        "预算数",
+        "执行数",
+        "执行率",
+        "自评得分",
+        "发现的问题",
+        "反复出现的问题",
+        "文件与页码",
+    ):
         assert label in seen["text"], label
 
 

@@ -47,8 +47,11 @@ def tasks_run(monkeypatch) -> list[int]:
 def snapshot(out: Path) -> tuple:
     """The dataset's committed state: the version `current` names, and every file under
     versions/ with its size and modification time."""
-    files = sorted((str(p.relative_to(out)), p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in (out / "versions").rglob("*") if p.is_file())
+    files = sorted(
+        (str(p.relative_to(out)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in (out / "versions").rglob("*")
+        if p.is_file()
+    )
     return os.readlink(out / "current"), files
 
 

@@ -42,35 +42,47 @@ def imported(path: Path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_imports_go_one_way(package):
-    bad = [f"{path.relative_to(ROOT)}:{line} imports {top}"
-           for path in modules(package) for line, top in imported(path) if top in FORBIDDEN[package]]
+    bad = [
+        f"{path.relative_to(ROOT)}:{line} imports {top}"
+        for path in modules(package)
+        for line, top in imported(path)
+        if top in FORBIDDEN[package]
+    ]
     assert bad == []
 
 
 def test_relative_imports_stay_inside_their_package():
     """`from ..x import y` would step over a layer unseen by the check above."""
-    bad = [f"{path.relative_to(ROOT)}:{node.lineno}"
-           for package in FORBIDDEN for path in modules(package)
-           for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-           if isinstance(node, ast.ImportFrom) and node.level > 1]
+    bad = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in FORBIDDEN
+        for path in modules(package)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 1
+    ]
     assert bad == []
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_no_print_in_library_code(package):
     """Library code logs or returns findings; only the command line prints."""
-    bad = [f"{path.relative_to(ROOT)}:{node.lineno}"
-           for path in modules(package)
-           for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-           if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    bad = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in modules(package)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+    ]
     assert bad == []
 
 
-@pytest.mark.parametrize("package, verb", [
-    pytest.param("extract", "read", id="extract.read"),
-    pytest.param("normalize", "records", id="normalize.records"),
-    pytest.param("export", "write", id="export.write"),
-])
+@pytest.mark.parametrize(
+    "package, verb",
+    [
+        pytest.param("extract", "read", id="extract.read"),
+        pytest.param("normalize", "records", id="normalize.records"),
+        pytest.param("export", "write", id="export.write"),
+    ],
+)
 def test_one_public_verb_per_package(package, verb):
     import importlib
 

@@ -38,13 +38,28 @@ REPORT_302 = "bundle.zip!青山县文旅局/2023年度项目支出绩效自评�
 FORM_303 = "bundle.zip!附件/附件.zip!项目自评表.txt"
 
 HAS_SOFFICE = shutil.which("soffice") is not None
-needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed: "
-                                                           ".doc and .wps are converted with it")
-needs_ocr = pytest.mark.skipif(importlib.util.find_spec("rapidocr_onnxruntime") is None,
-                               reason="rapidocr_onnxruntime is not installed: the scan is read by OCR")
+needs_soffice = pytest.mark.skipif(
+    not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed: .doc and .wps are converted with it"
+)
+needs_ocr = pytest.mark.skipif(
+    importlib.util.find_spec("rapidocr_onnxruntime") is None,
+    reason="rapidocr_onnxruntime is not installed: the scan is read by OCR",
+)
 
-TEXT_KEYS = {"report_kind", "unit_name", "region", "grade", "project_name", "level1", "level2", "level3",
-             "target", "actual", "fiscal_year", "project_count"}
+TEXT_KEYS = {
+    "report_kind",
+    "unit_name",
+    "region",
+    "grade",
+    "project_name",
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "fiscal_year",
+    "project_count",
+}
 INDICATOR_KEYS = ("project_name", "level1", "level2", "level3", "target", "actual", "weight", "score")
 MONEY = ("budget_initial", "budget_adjusted", "expenditure")
 
@@ -70,23 +85,40 @@ def golden_of(stem: str) -> dict:
     if "report" in g:
         return g
     report = {k: v for k, v in g.items() if k != "project_name"}
-    project = {"project_name": g["project_name"], **{k: g[k] for k in (*MONEY, "execution_rate")},
-               "score": g["self_score"]}
+    project = {
+        "project_name": g["project_name"],
+        **{k: g[k] for k in (*MONEY, "execution_rate")},
+        "score": g["self_score"],
+    }
     return {"report": report, "projects": [project], "indicators": []}
 
 
 # input (relative to the input folder) -> golden stem
-GOLDEN = {"000.doc": "000", "101.wps": "101", "301.ofd": "301", "101.scan.pdf": "101",
-          REPORT_302: "302", FORM_303: "303"}
+GOLDEN = {
+    "000.doc": "000",
+    "101.wps": "101",
+    "301.ofd": "301",
+    "101.scan.pdf": "101",
+    REPORT_302: "302",
+    FORM_303: "303",
+}
 MARKS = {"000.doc": [needs_soffice], "101.wps": [needs_soffice], "101.scan.pdf": [needs_ocr]}
 
 
 def each(*names: str, xfail: dict[str, str] | None = None):
     """pytest params for the given inputs, with their tool marks (and known misses)."""
     xfail = xfail or {}
-    return [pytest.param(n, id=n, marks=[*MARKS.get(n, []),
-                                         *([pytest.mark.xfail(strict=True, reason=xfail[n])] if n in xfail else [])])
-            for n in names]
+    return [
+        pytest.param(
+            n,
+            id=n,
+            marks=[
+                *MARKS.get(n, []),
+                *([pytest.mark.xfail(strict=True, reason=xfail[n])] if n in xfail else []),
+            ],
+        )
+        for n in names
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -123,20 +155,24 @@ def member_bytes(name: str) -> bytes:
 
 # ---- files rows ---------------------------------------------------------------------------------
 
+
 def test_exit_code(run):
     """0 with LibreOffice; without it the .doc and .wps fail (and say why), so 1."""
     assert run["code"] == (0 if HAS_SOFFICE else 1)
 
 
-@pytest.mark.parametrize("name, fmt, pages, ocr", [
-    pytest.param("000.doc", "doc", None, False, id="doc", marks=needs_soffice),
-    pytest.param("101.wps", "wps", None, False, id="wps", marks=needs_soffice),
-    pytest.param("301.ofd", "ofd", 2, False, id="ofd"),
-    pytest.param("101.scan.pdf", "pdf", 2, True, id="scan", marks=needs_ocr),
-    pytest.param("bundle.zip", "zip", None, False, id="zip"),
-    pytest.param(REPORT_302, "docx", None, False, id="zip_member_docx"),
-    pytest.param(FORM_303, "txt", None, False, id="zip_in_zip_member_txt"),
-])
+@pytest.mark.parametrize(
+    "name, fmt, pages, ocr",
+    [
+        pytest.param("000.doc", "doc", None, False, id="doc", marks=needs_soffice),
+        pytest.param("101.wps", "wps", None, False, id="wps", marks=needs_soffice),
+        pytest.param("301.ofd", "ofd", 2, False, id="ofd"),
+        pytest.param("101.scan.pdf", "pdf", 2, True, id="scan", marks=needs_ocr),
+        pytest.param("bundle.zip", "zip", None, False, id="zip"),
+        pytest.param(REPORT_302, "docx", None, False, id="zip_member_docx"),
+        pytest.param(FORM_303, "txt", None, False, id="zip_in_zip_member_txt"),
+    ],
+)
 def test_files_row(run, name, fmt, pages, ocr):
     f = run["files"][name]
     data = member_bytes(name) if "!" in name else (SAMPLES / name).read_bytes()
@@ -151,7 +187,10 @@ def test_bundle_members_keep_their_gbk_names(run):
     archives is kept in source_path and the base name in file_name."""
     inp = run["in"]
     members = {k: f for k, f in run["files"].items() if k.startswith("bundle.zip!")}
-    assert members[REPORT_302]["source_path"] == f"{inp}/bundle.zip!青山县文旅局/2023年度项目支出绩效自评报告.docx"
+    assert (
+        members[REPORT_302]["source_path"]
+        == f"{inp}/bundle.zip!青山县文旅局/2023年度项目支出绩效自评报告.docx"
+    )
     assert members[FORM_303]["source_path"] == f"{inp}/bundle.zip!附件/附件.zip!项目自评表.txt"
     assert members[REPORT_302]["file_name"] == "2023年度项目支出绩效自评报告.docx"
     assert members[FORM_303]["file_name"] == "项目自评表.txt"
@@ -167,6 +206,7 @@ def test_one_row_per_input(run):
 
 # ---- records against the golden files ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", each("000.doc", "101.wps", "301.ofd", REPORT_302, FORM_303))
 def test_report_row(run, name):
     exp = {k: want(k, v) for k, v in golden_of(GOLDEN[name])["report"].items()}
@@ -179,19 +219,25 @@ def test_report_row(run, name):
 
 @pytest.mark.parametrize("name", each("000.doc", "101.wps", "301.ofd", REPORT_302, FORM_303))
 def test_project_figures(run, name):
-    exp = [{k: want(k, v) for k, v in p.items() if k != "project_name"} for p in golden_of(GOLDEN[name])["projects"]]
+    exp = [
+        {k: want(k, v) for k, v in p.items() if k != "project_name"}
+        for p in golden_of(GOLDEN[name])["projects"]
+    ]
     projects = sorted(by_file(run, "projects", name), key=lambda p: p["seq"])
     assert [p["seq"] for p in projects] == list(range(1, len(exp) + 1))
     assert [{k: p[k] for k in e} for p, e in zip(projects, exp)] == exp
 
 
-NAME_302 = ("the title '…运行保障经费项目支出绩效自评报告' gives '公共文化服务体系运行保障经费项目': the 项目 "
-            "of '项目支出绩效自评报告' (the report kind) is kept as part of the name, though the funds table's "
-            "项目名称 column and the body say '公共文化服务体系运行保障经费' (normalize.projects.title_project)")
+NAME_302 = (
+    "the title '…运行保障经费项目支出绩效自评报告' gives '公共文化服务体系运行保障经费项目': the 项目 "
+    "of '项目支出绩效自评报告' (the report kind) is kept as part of the name, though the funds table's "
+    "项目名称 column and the body say '公共文化服务体系运行保障经费' (normalize.projects.title_project)"
+)
 
 
-@pytest.mark.parametrize("name", each("000.doc", "101.wps", "301.ofd", REPORT_302, FORM_303,
-                                      xfail={REPORT_302: NAME_302}))
+@pytest.mark.parametrize(
+    "name", each("000.doc", "101.wps", "301.ofd", REPORT_302, FORM_303, xfail={REPORT_302: NAME_302})
+)
 def test_project_names(run, name):
     exp = [p["project_name"] for p in golden_of(GOLDEN[name])["projects"]]
     projects = sorted(by_file(run, "projects", name), key=lambda p: p["seq"])
@@ -208,7 +254,10 @@ def test_indicators_exactly_in_order(run, name):
 @needs_soffice
 def test_doc_has_the_seed_finding(run):
     """The seed says 基本支出 177.62 万元 and later 177.61 万元: found in the Word 97 copy too."""
-    found = [(f["check"], f["field"], D(f["expected"]), D(f["actual"])) for f in by_file(run, "findings", "000.doc")]
+    found = [
+        (f["check"], f["field"], D(f["expected"]), D(f["actual"]))
+        for f in by_file(run, "findings", "000.doc")
+    ]
     assert found == [("conflicting_values", "basic_expenditure", D("1776200.00"), D("1776100.00"))]
 
 
@@ -219,13 +268,14 @@ def test_consistent_samples_have_no_finding(run, name):
 
 # ---- OFD: pages and positions -----------------------------------------------------------------
 
+
 def test_ofd_amounts_point_at_their_raw_text(run):
     """Every amount's page and offsets index the text of that OFD page; the money is on page 1."""
     texts = {p.number: p.text for p in extract.read(run["in"] / "301.ofd").pages}
     amounts = by_file(run, "amounts", "301.ofd")
     assert amounts
     for a in amounts:
-        assert texts[a["page"]][a["char_start"]:a["char_end"]] == a["raw"], a
+        assert texts[a["page"]][a["char_start"] : a["char_end"]] == a["raw"], a
     fed = {a["field"]: (a["page"], squash(a["raw"])) for a in amounts if a["field"]}
     assert fed["budget_initial"] == (1, "320.00万元")
     assert fed["expenditure"] == (1, "331.78万元")
@@ -265,9 +315,13 @@ def test_scan_figures_are_exact(run):
 def test_scan_names(run):
     exp = golden_of("101")
     r = by_file(run, "reports", "101.scan.pdf")[0]
-    assert (squash(r["unit_name"]), squash(r["region"])) == (exp["report"]["unit_name"], exp["report"]["region"])
-    assert [squash(p["project_name"]) for p in by_file(run, "projects", "101.scan.pdf")] == \
-        [p["project_name"] for p in exp["projects"]]
+    assert (squash(r["unit_name"]), squash(r["region"])) == (
+        exp["report"]["unit_name"],
+        exp["report"]["region"],
+    )
+    assert [squash(p["project_name"]) for p in by_file(run, "projects", "101.scan.pdf")] == [
+        p["project_name"] for p in exp["projects"]
+    ]
 
 
 @needs_ocr
@@ -300,4 +354,3 @@ def test_samples_are_what_their_names_say():
         infos = zf.infolist()
         assert infos and not any(i.flag_bits & 0x800 for i in infos)
         assert gbk("青山县文旅局/2023年度项目支出绩效自评报告.docx") in zf.namelist()
-

@@ -69,7 +69,8 @@ def test_duckdb_reads_the_partitioned_folder(out: Path) -> None:
     try:
         assert con.execute("select fiscal_year from reports order by 1").fetchall() == [(2022,), (2023,)]
         assert con.execute("select file_name, year from files where status = 'failed'").fetchall() == [
-            ("empty.pdf", "unknown")]
+            ("empty.pdf", "unknown")
+        ]
     finally:
         con.close()
 

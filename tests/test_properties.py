@@ -67,7 +67,7 @@ def test_money_found_in_a_sentence(yuan, notation):
     text = f"项目全年预算数 {written}，完成预算的 100%。"
     found = list(find_money(text))
     assert [(m.raw, m.yuan) for m in found] == [(written, yuan)]
-    assert text[found[0].start:found[0].end] == written
+    assert text[found[0].start : found[0].end] == written
 
 
 @QUICK
@@ -130,8 +130,10 @@ def test_chinese_numeral_writer_itself():
 # ---------------------------------------------------------------- never raise
 
 # Report-like text: the characters labels, amounts, dates and markers are made of.
-DOMAIN = ("年初预算批复数全年执行决算率基本人员公用经费项目支出自评得分等级优良中差万亿千元分%％.,，。；：:"
-          "()（）一二三四五六七八九十百零〇壹贰叁拾佰仟点0123456789０１２３４５６７８９ \n|\t#-、月日度单位名称")
+DOMAIN = (
+    "年初预算批复数全年执行决算率基本人员公用经费项目支出自评得分等级优良中差万亿千元分%％.,，。；：:"
+    "()（）一二三四五六七八九十百零〇壹贰叁拾佰仟点0123456789０１２３４５６７８９ \n|\t#-、月日度单位名称"
+)
 # Runs of digits with separators and units: account numbers, codes, overlong figures.
 DIGITS = st.text(alphabet="0123456789０１２３４５６７８９,.，． 万亿千元%分", max_size=80)
 TEXT = st.one_of(st.text(max_size=300), st.text(alphabet=DOMAIN, max_size=300), DIGITS)
@@ -156,7 +158,7 @@ def test_scanning_parsers_never_raise(text, unit):
 @given(TEXT)
 def test_found_money_points_at_its_raw_text(text):
     for m in find_money(text):
-        assert text[m.start:m.end] == m.raw
+        assert text[m.start : m.end] == m.raw
         assert m.yuan >= 0
 
 
@@ -173,7 +175,9 @@ def document(text: str, paged: bool) -> Document:
     `|` and tab lines become tables (extract.text's rules)."""
     chunks = text.split("\f") if paged else [text]
     pages = [(i + 1 if paged else None, lines_of(chunk)) for i, chunk in enumerate(chunks)]
-    return Document(Format.PDF if paged else Format.TXT, pages_from_lines(pages), len(chunks) if paged else None)
+    return Document(
+        Format.PDF if paged else Format.TXT, pages_from_lines(pages), len(chunks) if paged else None
+    )
 
 
 @QUICK
@@ -187,7 +191,9 @@ def test_records_never_raise_on_arbitrary_text(text, paged):
 
 
 @QUICK
-@given(st.lists(st.lists(st.text(alphabet=DOMAIN, max_size=12), min_size=1, max_size=6), min_size=1, max_size=8))
+@given(
+    st.lists(st.lists(st.text(alphabet=DOMAIN, max_size=12), min_size=1, max_size=6), min_size=1, max_size=8)
+)
 def test_records_never_raise_on_arbitrary_tables(rows):
     """Tables of any shape, ragged rows included, as Word hands them over."""
     table = tuple(tuple(r) for r in rows)

@@ -31,12 +31,23 @@ def _ruled_grid(rng: random.Random) -> list[dict]:
     for y in ys:
         a, b = sorted(rng.sample(xs, 2)) if rng.random() < 0.3 else (xs[0], xs[-1])
         x0 = a + rng.choice([0, 0, 0.5])
-        edges.append({"x0": x0, "x1": b, "top": y, "bottom": y, "width": b - x0, "height": 0, "orientation": "h"})
+        edges.append(
+            {"x0": x0, "x1": b, "top": y, "bottom": y, "width": b - x0, "height": 0, "orientation": "h"}
+        )
     for x in xs:
         a, b = sorted(rng.sample(ys, 2)) if rng.random() < 0.3 else (ys[0], ys[-1])
         bottom = b + rng.choice([0, 0, 1.5])
-        edges.append({"x0": x, "x1": x, "top": a, "bottom": bottom, "width": 0, "height": bottom - a,
-                      "orientation": "v"})
+        edges.append(
+            {
+                "x0": x,
+                "x1": x,
+                "top": a,
+                "bottom": bottom,
+                "width": 0,
+                "height": bottom - a,
+                "orientation": "v",
+            }
+        )
     return T.merge_edges(edges, 3, 3, 3, 3)
 
 
@@ -50,22 +61,42 @@ def _raw_lines(rng: random.Random) -> list[dict]:
     def pieces(a: float, b: float) -> list[tuple[float, float]]:
         cuts = sorted(rng.uniform(a, b) for _ in range(rng.randint(0, 3)))
         ends = [a, *cuts, b]
-        return [(p + rng.choice([0, 0, -2, 1.5]), q + rng.choice([0, 0, 2.5, -1])) for p, q in zip(ends, ends[1:])]
+        return [
+            (p + rng.choice([0, 0, -2, 1.5]), q + rng.choice([0, 0, 2.5, -1])) for p, q in zip(ends, ends[1:])
+        ]
 
     for y in ys:
         for _ in range(rng.choice([1, 1, 2])):
             for p, q in pieces(xs[0], xs[-1]):
                 if q > p:
                     yy = y + rng.choice([0, 0, 0.25, -2.5, 3.5])
-                    edges.append({"x0": p, "x1": q, "top": yy, "bottom": yy, "width": q - p, "height": 0,
-                                  "orientation": "h"})
+                    edges.append(
+                        {
+                            "x0": p,
+                            "x1": q,
+                            "top": yy,
+                            "bottom": yy,
+                            "width": q - p,
+                            "height": 0,
+                            "orientation": "h",
+                        }
+                    )
     for x in xs:
         for _ in range(rng.choice([1, 1, 2])):
             for p, q in pieces(ys[0], ys[-1]):
                 if q > p:
                     xx = x + rng.choice([0, 0, 0.5, 2.9, -3.1])
-                    edges.append({"x0": xx, "x1": xx, "top": p, "bottom": q, "width": 0, "height": q - p,
-                                  "orientation": "v"})
+                    edges.append(
+                        {
+                            "x0": xx,
+                            "x1": xx,
+                            "top": p,
+                            "bottom": q,
+                            "width": 0,
+                            "height": q - p,
+                            "orientation": "v",
+                        }
+                    )
     rng.shuffle(edges)
     return edges
 
@@ -117,9 +148,19 @@ def test_word_table_grid_is_python_docx_row_cells(seed):
         for r in range(n_rows):
             for c in range(n_cols):
                 table.cell(r, c).text = f"第{r}行第{c}列"
-        for _ in range(rng.randint(0, 3)):  # merged blocks: 项目名称 over three columns, 一级指标 down four rows
-            r1, r2 = sorted(rng.sample(range(n_rows), 2)) if n_rows > 1 and rng.random() < 0.5 else (rng.randrange(n_rows),) * 2
-            c1, c2 = sorted(rng.sample(range(n_cols), 2)) if n_cols > 1 and rng.random() < 0.5 else (rng.randrange(n_cols),) * 2
+        for _ in range(
+            rng.randint(0, 3)
+        ):  # merged blocks: 项目名称 over three columns, 一级指标 down four rows
+            r1, r2 = (
+                sorted(rng.sample(range(n_rows), 2))
+                if n_rows > 1 and rng.random() < 0.5
+                else (rng.randrange(n_rows),) * 2
+            )
+            c1, c2 = (
+                sorted(rng.sample(range(n_cols), 2))
+                if n_cols > 1 and rng.random() < 0.5
+                else (rng.randrange(n_cols),) * 2
+            )
             try:
                 table.cell(r1, c1).merge(table.cell(r2, c2))
             except Exception:  # python-docx refuses a merge across an existing one: keep the table as is
@@ -139,7 +180,9 @@ def _sampled_by_character(line: str) -> list[int]:
     return solid
 
 
-@pytest.mark.parametrize("line", ["", "   ", "一、部门基本情况", "  2022年度 预算  177.62 万元 ", "(8)\u3000项目\t名称：X"])
+@pytest.mark.parametrize(
+    "line", ["", "   ", "一、部门基本情况", "  2022年度 预算  177.62 万元 ", "(8)\u3000项目\t名称：X"]
+)
 def test_sampled_characters_of_a_line(line):
     assert _sampled(line) == _sampled_by_character(line)
 

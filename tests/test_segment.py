@@ -10,11 +10,18 @@ import pytest
 from normalize import segment
 
 
-@pytest.mark.parametrize("text, org", [
-    pytest.param("红河州第二人民医院国家基本公共卫生服务项目州级补助资金", "红河州第二人民医院", id="corpus_032_hospital"),
-    pytest.param("龙山县大数据中心2022年部门整体支出绩效自评报告", "龙山县大数据中心", id="seed_title"),
-    pytest.param("2022年度道里区计划生育服务项目", None, id="corpus_042_year_first"),
-])
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        pytest.param(
+            "红河州第二人民医院国家基本公共卫生服务项目州级补助资金",
+            "红河州第二人民医院",
+            id="corpus_032_hospital",
+        ),
+        pytest.param("龙山县大数据中心2022年部门整体支出绩效自评报告", "龙山县大数据中心", id="seed_title"),
+        pytest.param("2022年度道里区计划生育服务项目", None, id="corpus_042_year_first"),
+    ],
+)
 def test_leading_org(text, org):
     assert segment.leading_org(text) == org
 

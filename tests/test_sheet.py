@@ -21,38 +21,43 @@ from extract.model import BlockKind, Format
 from extract.sheet import show
 
 
-@pytest.mark.parametrize("value, number_format, seen", [
-    pytest.param(0.9512, "0.00%", "95.12%", id="rate_fraction_as_percent"),
-    pytest.param(0.96, "0%", "96%", id="whole_percent"),
-    pytest.param(0.9512, "0.00%;[Red]-0.00%", "95.12%", id="percent_with_negative_section"),
-    pytest.param(80, "0.00", "80.00", id="int_two_places"),
-    pytest.param(85.5, "0.00", "85.50", id="float_two_places"),
-    pytest.param(45000.0, "0.00_ ", "45000.00", id="padded_format"),
-    pytest.param(-3.5, "0.00", "-3.50", id="negative"),
-    pytest.param(9.51, "General", "9.51", id="general"),
-    pytest.param(0.1, "General", "0.1", id="float_0.1_shortest"),
-    pytest.param(0.1, None, "0.1", id="no_format"),
-    pytest.param(100.0, "General", "100", id="whole_float_general"),
-    pytest.param(100, "General", "100", id="int_general"),
-    pytest.param(0.1 + 0.2, "0.00", "0.30", id="noise_under_two_places"),
-    pytest.param(76.58 + 45.9, "0.00", "122.48", id="formula_sum_under_two_places"),
-    pytest.param(0.9512000000000001, "0.00%", "95.12%", id="noise_under_percent"),
-    pytest.param(dt.datetime(2024, 3, 8), "yyyy-mm-dd", "2024年3月8日", id="datetime"),
-    pytest.param(dt.date(2024, 3, 8), "General", "2024年3月8日", id="date"),
-    pytest.param(None, "General", "", id="empty"),
-    pytest.param(True, "General", "是", id="bool"),
-    pytest.param("  城区道路  路灯 ", "General", "城区道路 路灯", id="text_spaces_folded"),
-    pytest.param("预期目标\n实际完成情况", "General", "预期目标\n实际完成情况", id="text_line_break_kept"),
-    # General prints at most 15 significant digits, as Excel does (once the float's repr leaked)
-    pytest.param(0.1 + 0.2, "General", "0.3", id="noise_under_general"),
-    pytest.param(76.58 + 45.9, "General", "122.48", id="formula_sum_under_general"),
-    # Excel rounds half away from zero (once half to even: 9.625 -> 9.62)
-    pytest.param(9.625, "0.00", "9.63", id="half_rounds_up"),
-    pytest.param(0.125, "0.00", "0.13", id="half_rounds_up_small"),
-    # a format without decimals is applied too (once 85.5 under '0' showed 85.5)
-    pytest.param(85.5, "0", "86", id="integer_format"),
-    pytest.param(0.965, "0%", "97%", id="whole_percent_rounds"),
-])
+@pytest.mark.parametrize(
+    "value, number_format, seen",
+    [
+        pytest.param(0.9512, "0.00%", "95.12%", id="rate_fraction_as_percent"),
+        pytest.param(0.96, "0%", "96%", id="whole_percent"),
+        pytest.param(0.9512, "0.00%;[Red]-0.00%", "95.12%", id="percent_with_negative_section"),
+        pytest.param(80, "0.00", "80.00", id="int_two_places"),
+        pytest.param(85.5, "0.00", "85.50", id="float_two_places"),
+        pytest.param(45000.0, "0.00_ ", "45000.00", id="padded_format"),
+        pytest.param(-3.5, "0.00", "-3.50", id="negative"),
+        pytest.param(9.51, "General", "9.51", id="general"),
+        pytest.param(0.1, "General", "0.1", id="float_0.1_shortest"),
+        pytest.param(0.1, None, "0.1", id="no_format"),
+        pytest.param(100.0, "General", "100", id="whole_float_general"),
+        pytest.param(100, "General", "100", id="int_general"),
+        pytest.param(0.1 + 0.2, "0.00", "0.30", id="noise_under_two_places"),
+        pytest.param(76.58 + 45.9, "0.00", "122.48", id="formula_sum_under_two_places"),
+        pytest.param(0.9512000000000001, "0.00%", "95.12%", id="noise_under_percent"),
+        pytest.param(dt.datetime(2024, 3, 8), "yyyy-mm-dd", "2024年3月8日", id="datetime"),
+        pytest.param(dt.date(2024, 3, 8), "General", "2024年3月8日", id="date"),
+        pytest.param(None, "General", "", id="empty"),
+        pytest.param(True, "General", "是", id="bool"),
+        pytest.param("  城区道路  路灯 ", "General", "城区道路 路灯", id="text_spaces_folded"),
+        pytest.param(
+            "预期目标\n实际完成情况", "General", "预期目标\n实际完成情况", id="text_line_break_kept"
+        ),
+        # General prints at most 15 significant digits, as Excel does (once the float's repr leaked)
+        pytest.param(0.1 + 0.2, "General", "0.3", id="noise_under_general"),
+        pytest.param(76.58 + 45.9, "General", "122.48", id="formula_sum_under_general"),
+        # Excel rounds half away from zero (once half to even: 9.625 -> 9.62)
+        pytest.param(9.625, "0.00", "9.63", id="half_rounds_up"),
+        pytest.param(0.125, "0.00", "0.13", id="half_rounds_up_small"),
+        # a format without decimals is applied too (once 85.5 under '0' showed 85.5)
+        pytest.param(85.5, "0", "86", id="integer_format"),
+        pytest.param(0.965, "0%", "97%", id="whole_percent_rounds"),
+    ],
+)
 def test_show(value, number_format, seen):
     assert show(value, number_format) == seen
 
@@ -166,8 +171,10 @@ def test_numbers_as_printed(book):
 def test_second_sheet(book):
     page = book.pages[1]
     assert page.blocks[0].kind is BlockKind.PARAGRAPH and page.blocks[0].text == "项目支出绩效自评表"
-    assert page.tables[0].rows == (("项目名称", "乡镇污水处理设施运维经费", "乡镇污水处理设施运维经费"),
-                                   ("总分", "100", "97.74"))
+    assert page.tables[0].rows == (
+        ("项目名称", "乡镇污水处理设施运维经费", "乡镇污水处理设施运维经费"),
+        ("总分", "100", "97.74"),
+    )
 
 
 def test_workbook_reads_as_a_form(book):
@@ -177,8 +184,12 @@ def test_workbook_reads_as_a_form(book):
     recs = normalize.records(book)
     assert [p.project_name for p in recs.projects] == ["城区道路路灯维修改造项目", "乡镇污水处理设施运维经费"]
     p = recs.projects[0]
-    assert (p.budget_initial, p.budget_adjusted, p.expenditure, p.execution_rate) == \
-        (Decimal("800000.00"), Decimal("1250000.00"), Decimal("1224800.00"), Decimal("97.98"))
+    assert (p.budget_initial, p.budget_adjusted, p.expenditure, p.execution_rate) == (
+        Decimal("800000.00"),
+        Decimal("1250000.00"),
+        Decimal("1224800.00"),
+        Decimal("97.98"),
+    )
 
 
 def test_a_huge_number_does_not_fail_the_workbook(tmp_path):

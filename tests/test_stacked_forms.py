@@ -19,14 +19,42 @@ WIDTH = 7
 
 # (name, 年初预算数, 全年预算数, 全年执行数, 执行率, funds 得分, indicators, 总分), money in 万元
 FORMS = [
-    ("高标准农田建设项目", "400", "420", "420", "100%", "10",
-     [("产出指标", "数量指标", "新建高标准农田面积", "≥1.2万亩", "1.2万亩", "50", "50"),
-      ("效益指标", "经济效益指标", "亩均增产", "≥50公斤", "48公斤", "40", "37.6")], "97.6"),
-    ("农作物病虫害统防统治补助", "85", "85", "85", "100%", "10",
-     [("产出指标", "数量指标", "统防统治面积", "≥5万亩", "5.2万亩", "45", "45"),
-      ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "95%", "45", "43")], "98"),
-    ("农村人居环境整治村庄清洁行动经费", "60", "72.6", "70.1", "96.56%", "9.7",
-     [("产出指标", "质量指标", "村庄清洁达标率", "≥95%", "96%", "90", "88")], "97.7"),
+    (
+        "高标准农田建设项目",
+        "400",
+        "420",
+        "420",
+        "100%",
+        "10",
+        [
+            ("产出指标", "数量指标", "新建高标准农田面积", "≥1.2万亩", "1.2万亩", "50", "50"),
+            ("效益指标", "经济效益指标", "亩均增产", "≥50公斤", "48公斤", "40", "37.6"),
+        ],
+        "97.6",
+    ),
+    (
+        "农作物病虫害统防统治补助",
+        "85",
+        "85",
+        "85",
+        "100%",
+        "10",
+        [
+            ("产出指标", "数量指标", "统防统治面积", "≥5万亩", "5.2万亩", "45", "45"),
+            ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "95%", "45", "43"),
+        ],
+        "98",
+    ),
+    (
+        "农村人居环境整治村庄清洁行动经费",
+        "60",
+        "72.6",
+        "70.1",
+        "96.56%",
+        "9.7",
+        [("产出指标", "质量指标", "村庄清洁达标率", "≥95%", "96%", "90", "88")],
+        "97.7",
+    ),
 ]
 
 
@@ -67,12 +95,30 @@ def run(tmp_path_factory):
 
 
 def test_one_project_per_form_with_its_own_funds_and_score(run):
-    got = [(p["seq"], p["project_name"], p["budget_initial"], p["budget_adjusted"], p["expenditure"],
-            p["execution_rate"], p["score"]) for p in run["projects"]]
+    got = [
+        (
+            p["seq"],
+            p["project_name"],
+            p["budget_initial"],
+            p["budget_adjusted"],
+            p["expenditure"],
+            p["execution_rate"],
+            p["score"],
+        )
+        for p in run["projects"]
+    ]
     assert got == [
         (1, "高标准农田建设项目", D("4000000.00"), D("4200000.00"), D("4200000.00"), D("100"), D("97.6")),
         (2, "农作物病虫害统防统治补助", D("850000.00"), D("850000.00"), D("850000.00"), D("100"), D("98")),
-        (3, "农村人居环境整治村庄清洁行动经费", D("600000.00"), D("726000.00"), D("701000.00"), D("96.56"), D("97.7")),
+        (
+            3,
+            "农村人居环境整治村庄清洁行动经费",
+            D("600000.00"),
+            D("726000.00"),
+            D("701000.00"),
+            D("96.56"),
+            D("97.7"),
+        ),
     ]
 
 
@@ -89,8 +135,11 @@ def test_each_form_keeps_its_own_indicators(run):
 
 def test_every_forms_funds_are_amounts(run):
     fed = sorted((a["field"], a["value"]) for a in run["amounts"] if a["field"])
-    want = sorted((f, D(v) * 10000) for _, *money, _, _, _, _ in FORMS
-                  for f, v in zip(("budget_initial", "budget_adjusted", "expenditure"), money))
+    want = sorted(
+        (f, D(v) * 10000)
+        for _, *money, _, _, _, _ in FORMS
+        for f, v in zip(("budget_initial", "budget_adjusted", "expenditure"), money)
+    )
     assert fed == want
 
 
@@ -101,4 +150,8 @@ def test_the_forms_add_up(run):
 
 def test_a_set_of_forms_is_no_report_of_one_project(run):
     (rep,) = run["reports"]
-    assert (rep["report_kind"], rep["unit_name"], rep["budget_adjusted"]) == ("unknown", "青山县农业农村局", None)
+    assert (rep["report_kind"], rep["unit_name"], rep["budget_adjusted"]) == (
+        "unknown",
+        "青山县农业农村局",
+        None,
+    )

@@ -44,6 +44,7 @@ def exported(tmp_path_factory) -> tuple[Path, Path]:
 
 # ---------------------------------------------------------------- reading back
 
+
 def layout(wb) -> dict[str, tuple[str, list[str]]]:
     """sheet -> (table, machine column names), from the 字段说明 sheet."""
     out: dict[str, tuple[str, list[str]]] = {}
@@ -160,8 +161,10 @@ def test_frozen_header_filters_widths(exported):
         assert ws.freeze_panes == "A2", ws.title
         last = openpyxl.utils.get_column_letter(ws.max_column)
         assert ws.auto_filter.ref == f"A1:{last}{ws.max_row}", ws.title
-        assert all(ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width >= 8
-                   for i in range(1, ws.max_column + 1)), ws.title
+        assert all(
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width >= 8
+            for i in range(1, ws.max_column + 1)
+        ), ws.title
 
 
 def test_number_formats(exported):
@@ -178,7 +181,9 @@ def test_number_formats(exported):
     assert fmt("预算执行率（%）") == '0.00##"%"'
     assert fmt("自评得分（分）") == "0.0###"
     assert fmt("报告日期") == "yyyy-mm-dd"
-    seed = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[col["年初预算数（元）"] - 1] == 4035100)
+    seed = next(
+        r for r in ws.iter_rows(min_row=2, values_only=True) if r[col["年初预算数（元）"] - 1] == 4035100
+    )
     assert seed[col["年初预算数（万元）"] - 1] == 403.51
     amounts = openpyxl.load_workbook(xlsx)["金额"]
     assert amounts.cell(2, [c.value for c in amounts[1]].index("金额（元）") + 1).number_format == "#,##0.00"
@@ -214,16 +219,50 @@ def hostile(tmp_path) -> tuple[Path, Path]:
     largest amounts, an over-long text."""
     rid = "c" * 64
     rows = {
-        "files": [dict(report_id=rid, source_path="in/x.pdf", file_name="x.pdf", file_format="pdf", size_bytes=1,
-                       ocr=False, status="ok", seconds=0.1234567890123456789, extractor_version="0.1.0",
-                       ingested_at=dt.datetime(2024, 3, 15, 9, 0, 1, tzinfo=dt.timezone.utc), fiscal_year=2022)],
-        "reports": [dict(report_id=rid, report_kind="dept_overall", unit_name="=1+1", region="-龙山县",
-                         fiscal_year=2022, report_date=dt.date(2023, 6, 5), budget_initial=D("0.01"),
-                         budget_adjusted=D("9999999999999.99"), expenditure=D("99999999999999.99"),
-                         execution_rate=D("98.3612"), self_score=D("91.8"), grade="+1", title="@SUM(A1)",
-                         unit_key="a\x07b_x0041_c\r\nd")],
-        "indicators": [dict(report_id=rid, level3="完成学校数", target_value=D("1234567890123456.789"),
-                            actual_value=D("12.5"), deviation_reason=LONG, target="", fiscal_year=2022)],
+        "files": [
+            dict(
+                report_id=rid,
+                source_path="in/x.pdf",
+                file_name="x.pdf",
+                file_format="pdf",
+                size_bytes=1,
+                ocr=False,
+                status="ok",
+                seconds=0.1234567890123456789,
+                extractor_version="0.1.0",
+                ingested_at=dt.datetime(2024, 3, 15, 9, 0, 1, tzinfo=dt.timezone.utc),
+                fiscal_year=2022,
+            )
+        ],
+        "reports": [
+            dict(
+                report_id=rid,
+                report_kind="dept_overall",
+                unit_name="=1+1",
+                region="-龙山县",
+                fiscal_year=2022,
+                report_date=dt.date(2023, 6, 5),
+                budget_initial=D("0.01"),
+                budget_adjusted=D("9999999999999.99"),
+                expenditure=D("99999999999999.99"),
+                execution_rate=D("98.3612"),
+                self_score=D("91.8"),
+                grade="+1",
+                title="@SUM(A1)",
+                unit_key="a\x07b_x0041_c\r\nd",
+            )
+        ],
+        "indicators": [
+            dict(
+                report_id=rid,
+                level3="完成学校数",
+                target_value=D("1234567890123456.789"),
+                actual_value=D("12.5"),
+                deviation_reason=LONG,
+                target="",
+                fiscal_year=2022,
+            )
+        ],
     }
     out = tmp_path / "out"
     Store(out).commit({name: to_arrow(name, r) for name, r in rows.items()})
@@ -236,7 +275,12 @@ def test_formula_text_stays_text(hostile):
     _, xlsx = hostile
     ws = openpyxl.load_workbook(xlsx)["报告"]
     col = {c.value: c.column for c in ws[1]}
-    for header, text in (("单位名称", "=1+1"), ("地区", "-龙山县"), ("评价等级", "+1"), ("报告标题", "@SUM(A1)")):
+    for header, text in (
+        ("单位名称", "=1+1"),
+        ("地区", "-龙山县"),
+        ("评价等级", "+1"),
+        ("报告标题", "@SUM(A1)"),
+    ):
         cell = ws.cell(2, col[header])
         assert (cell.value, cell.data_type) == (text, "s")
 
@@ -251,7 +295,9 @@ def test_hostile_values_round_trip(hostile):
     assert isinstance(ws.cell(2, col["全年预算数（元）"]).value, float)
     # Excel's own escape for a control character and for a literal _xHHHH_; \r kept
     assert ws.cell(2, col["单位标识"]).value == "a_x0007_b_x005F_x0041_c\r\nd"
-    cut = wb["绩效指标"].cell(2, [c.value for c in wb["绩效指标"][1]].index("偏差原因分析及改进措施") + 1).value
+    cut = (
+        wb["绩效指标"].cell(2, [c.value for c in wb["绩效指标"][1]].index("偏差原因分析及改进措施") + 1).value
+    )
     assert len(cut) == 32_767 and cut.endswith("…") and LONG.startswith(cut[:-1])
     with pytest.raises(AssertionError, match="deviation_reason"):  # the one value Excel cannot hold
         check_round_trip(out, xlsx)
@@ -259,13 +305,26 @@ def test_hostile_values_round_trip(hostile):
 
 # ---------------------------------------------------------------- LibreOffice
 
+
 def soffice_csv(xlsx: Path, dest: Path) -> subprocess.CompletedProcess:
     """Every sheet of the workbook as CSV, values as shown (LibreOffice's filter options)."""
     dest.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(dest / 'profile').as_uri()}",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
-         "--outdir", str(dest), str(xlsx)], capture_output=True, text=True, timeout=180)
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(dest / 'profile').as_uri()}",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
+            "--outdir",
+            str(dest),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.mark.slow
@@ -277,9 +336,13 @@ def test_libreoffice_opens_it(exported, hostile, tmp_path):
     for name, xlsx in (("samples", exported[1]), ("hostile", hostile[1])):
         done = soffice_csv(xlsx, tmp_path / name)
         assert done.returncode == 0, done.stderr
-        sheets = {p.name.removeprefix(f"{xlsx.stem}-").removesuffix(".csv"): p
-                  for p in (tmp_path / name).glob("*.csv")}
-        assert {"文件", "报告", "项目", "绩效指标", "金额", "核查发现", INDEX_SHEET} <= set(sheets), done.stdout
+        sheets = {
+            p.name.removeprefix(f"{xlsx.stem}-").removesuffix(".csv"): p
+            for p in (tmp_path / name).glob("*.csv")
+        }
+        assert {"文件", "报告", "项目", "绩效指标", "金额", "核查发现", INDEX_SHEET} <= set(sheets), (
+            done.stdout
+        )
         report = sheets["报告"].read_text(encoding="utf-8").splitlines()
         assert report[0].startswith("报告编号,报告类型,单位名称")
         if name == "hostile":  # shown as written: text, not a computed 2; percent and 元 formats

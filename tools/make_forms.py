@@ -96,10 +96,26 @@ FORM_201 = {
         "路段与道路提升改造工程交叉施工，18盏路灯和2台配电箱更换推迟至2024年实施。"
     ),
     "indicators": [
-        ("产出指标", "数量指标", "维修更换LED路灯数量", "≥120盏", "102盏", "10", "8.5",
-         "与道路提升改造工程交叉施工，18盏路灯更换推迟至2024年实施；今后加强项目统筹衔接。"),
-        ("产出指标", "数量指标", "更换老旧配电箱数量", "≥10台", "8台", "8", "6.4",
-         "2台配电箱所在地块涉及征迁，暂缓更换，已纳入2024年计划。"),
+        (
+            "产出指标",
+            "数量指标",
+            "维修更换LED路灯数量",
+            "≥120盏",
+            "102盏",
+            "10",
+            "8.5",
+            "与道路提升改造工程交叉施工，18盏路灯更换推迟至2024年实施；今后加强项目统筹衔接。",
+        ),
+        (
+            "产出指标",
+            "数量指标",
+            "更换老旧配电箱数量",
+            "≥10台",
+            "8台",
+            "8",
+            "6.4",
+            "2台配电箱所在地块涉及征迁，暂缓更换，已纳入2024年计划。",
+        ),
         ("产出指标", "数量指标", "改造照明线路长度", "≥6.5公里", "6.8公里", "5", "5", ""),
         ("产出指标", "质量指标", "工程验收合格率", "100%", "100%", "8", "8", ""),
         ("产出指标", "质量指标", "路灯亮灯率", "≥95%", "98.6%", "6", "6", ""),
@@ -137,16 +153,24 @@ FORMS_202 = [
         "rate": "0.9512",  # the cell value; shown 95.12%
         "funds_score": "9.51",
         "goal_expected": "新建改造农村集中供水工程6处，铺设供水管网42公里以上，更新净化消毒设备15套，巩固提升"
-                         "1.8万农村人口饮水安全保障水平，农村自来水普及率达到92%以上。",
+        "1.8万农村人口饮水安全保障水平，农村自来水普及率达到92%以上。",
         "goal_actual": "完成6处集中供水工程建设改造，铺设供水管网43.5公里，更新净化消毒设备15套，受益人口"
-                       "1.86万人，农村自来水普及率达到93.5%；2处水源枯水期浊度偏高，水质达标率略低于目标。",
+        "1.86万人，农村自来水普及率达到93.5%；2处水源枯水期浊度偏高，水质达标率略低于目标。",
         "indicators": [
             ("产出指标", "数量指标", "新建改造集中供水工程", "≥6处", "6处", "10", "10", ""),
             ("产出指标", "数量指标", "新铺设供水管网长度", "≥42公里", "43.5公里", "10", "10", ""),
             ("产出指标", "数量指标", "更新净化消毒设备", "≥15套", "15套", "5", "5", ""),
             ("产出指标", "质量指标", "工程验收合格率", "100%", "100%", "10", "10", ""),
-            ("产出指标", "质量指标", "农村集中供水水质达标率", "≥95%", "93.6%", "5", "4",
-             "2处水源枯水期浊度超标，已增设过滤设施，2024年加强水质检测。"),
+            (
+                "产出指标",
+                "质量指标",
+                "农村集中供水水质达标率",
+                "≥95%",
+                "93.6%",
+                "5",
+                "4",
+                "2处水源枯水期浊度超标，已增设过滤设施，2024年加强水质检测。",
+            ),
             ("产出指标", "时效指标", "工程完工时间", "2023年11月底前", "2023年11月25日", "5", "5", ""),
             ("产出指标", "成本指标", "单处工程平均造价", "≤40万元", "39.63万元", "5", "5", ""),
             ("效益指标", "社会效益指标", "受益农村人口", "≥1.8万人", "1.86万人", "10", "10", ""),
@@ -174,14 +198,22 @@ FORMS_202 = [
         "rate": "0.9744",  # shown 97.44%
         "funds_score": "9.74",
         "goal_expected": "保障全县12座乡镇污水处理站及配套管网正常运行，出水水质达标率90%以上，年处理生活污水"
-                         "85万吨以上，改善乡镇水环境质量。",
+        "85万吨以上，改善乡镇水环境质量。",
         "goal_actual": "12座乡镇污水处理站全年正常运行，巡查维护配套管网36公里，年处理生活污水87.3万吨；2座"
-                       "处理站进水浓度偏低，出水水质达标率88%。",
+        "处理站进水浓度偏低，出水水质达标率88%。",
         "indicators": [
             ("产出指标", "数量指标", "运维乡镇污水处理站数量", "≥12座", "12座", "15", "15", ""),
             ("产出指标", "数量指标", "配套管网巡查维护长度", "≥36公里", "36公里", "10", "10", ""),
-            ("产出指标", "质量指标", "出水水质达标率", "≥90%", "88%", "10", "8",
-             "2座处理站进水浓度偏低、工艺调试周期长，下一步实施雨污分流改造。"),
+            (
+                "产出指标",
+                "质量指标",
+                "出水水质达标率",
+                "≥90%",
+                "88%",
+                "10",
+                "8",
+                "2座处理站进水浓度偏低、工艺调试周期长，下一步实施雨污分流改造。",
+            ),
             ("产出指标", "质量指标", "设施正常运行率", "≥95%", "97%", "5", "5", ""),
             ("产出指标", "时效指标", "运维经费拨付时限", "按季度拨付", "按季度拨付", "5", "5", ""),
             ("产出指标", "成本指标", "单座处理站年运维成本", "≤9.5万元", "9.14万元", "5", "5", ""),
@@ -235,8 +267,16 @@ FORMS_203 = [
             ("产出指标", "数量指标", "新建高标准农田面积", "≥1.2万亩", "1.2万亩", "25", "25", ""),
             ("产出指标", "质量指标", "工程验收合格率", "100%", "100%", "15", "15", ""),
             ("产出指标", "时效指标", "项目完工时间", "2023年12月底前", "2023年12月20日", "10", "10", ""),
-            ("效益指标", "经济效益指标", "亩均粮食产能提高", "≥50公斤", "46公斤", "30", "27.6",
-             "受夏季持续干旱影响，产能提升未达预期；今后加强灌溉设施管护。"),
+            (
+                "效益指标",
+                "经济效益指标",
+                "亩均粮食产能提高",
+                "≥50公斤",
+                "46公斤",
+                "30",
+                "27.6",
+                "受夏季持续干旱影响，产能提升未达预期；今后加强灌溉设施管护。",
+            ),
             ("满意度指标", "服务对象满意度指标", "项目区农户满意度", "≥90%", "94%", "10", "10", ""),
         ],
         "total_weight": "100",
@@ -263,8 +303,16 @@ FORMS_203 = [
             ("产出指标", "质量指标", "病虫害防治效果", "≥85%", "88%", "15", "15", ""),
             ("产出指标", "成本指标", "亩次补助标准", "≤10元", "10元", "10", "10", ""),
             ("效益指标", "经济效益指标", "挽回粮食损失", "≥3000吨", "3260吨", "30", "30", ""),
-            ("满意度指标", "服务对象满意度指标", "种植户满意度", "≥90%", "85%", "10", "8",
-             "部分种植户对作业时间安排有意见，今后提前公告作业计划。"),
+            (
+                "满意度指标",
+                "服务对象满意度指标",
+                "种植户满意度",
+                "≥90%",
+                "85%",
+                "10",
+                "8",
+                "部分种植户对作业时间安排有意见，今后提前公告作业计划。",
+            ),
         ],
         "total_weight": "100",
         "total_score": "98",
@@ -305,6 +353,7 @@ ROW_LABELS = ("年度资金总额", "其中：当年财政拨款", "上年结转
 # Consistency of the figures
 # ---------------------------------------------------------------------------------------------
 
+
 def dec(s: str | None) -> Decimal:
     return D(0) if s is None else D(s)
 
@@ -333,7 +382,10 @@ def check_form(f: dict, *, rate_is_fraction: bool = False) -> None:
     total = D(f["funds_score"]) + sum(scores)
     assert total == D(f["total_score"]), (name, "总分", total, f["total_score"])
     levels = [x[0] for x in f["indicators"]]
-    assert levels == sorted(levels, key=("产出指标", "效益指标", "满意度指标").index), (name, "一级指标 order")
+    assert levels == sorted(levels, key=("产出指标", "效益指标", "满意度指标").index), (
+        name,
+        "一级指标 order",
+    )
 
 
 def check_all() -> None:
@@ -355,6 +407,7 @@ def check_all() -> None:
 # ---------------------------------------------------------------------------------------------
 # Golden records (SCHEMA.md terms)
 # ---------------------------------------------------------------------------------------------
+
 
 def yuan(wan: str | None) -> str | None:
     return None if wan is None else f"{D(wan) * WAN:.2f}"
@@ -384,16 +437,38 @@ def project_record(f: dict, *, fraction: bool = False) -> dict:
 
 def indicator_records(f: dict) -> list[dict]:
     return [
-        {"project_name": f["project_name"], "level1": l1, "level2": l2, "level3": l3,
-         "target": target, "actual": actual, "weight": w, "score": s}
+        {
+            "project_name": f["project_name"],
+            "level1": l1,
+            "level2": l2,
+            "level3": l3,
+            "target": target,
+            "actual": actual,
+            "weight": w,
+            "score": s,
+        }
         for l1, l2, l3, target, actual, w, s, _ in f["indicators"]
     ]
 
 
 def empty_report(**kw) -> dict:
-    keys = ("report_kind", "unit_name", "fiscal_year", "report_date", "budget_initial", "budget_adjusted",
-            "expenditure", "execution_rate", "basic_expenditure", "personnel_expenditure",
-            "public_expenditure", "project_expenditure", "self_score", "grade", "project_count")
+    keys = (
+        "report_kind",
+        "unit_name",
+        "fiscal_year",
+        "report_date",
+        "budget_initial",
+        "budget_adjusted",
+        "expenditure",
+        "execution_rate",
+        "basic_expenditure",
+        "personnel_expenditure",
+        "public_expenditure",
+        "project_expenditure",
+        "self_score",
+        "grade",
+        "project_count",
+    )
     rep = dict.fromkeys(keys)
     rep.update(kw)
     return rep
@@ -407,10 +482,17 @@ def golden_201() -> dict:
     f = FORM_201
     p = project_record(f)
     report = empty_report(
-        report_kind="project", unit_name=f["unit"], fiscal_year=f["fiscal_year"],
-        report_date=iso(f["report_date"]), budget_initial=p["budget_initial"],
-        budget_adjusted=p["budget_adjusted"], expenditure=p["expenditure"],
-        execution_rate=p["execution_rate"], self_score=f["total_score"], grade=f["grade"])
+        report_kind="project",
+        unit_name=f["unit"],
+        fiscal_year=f["fiscal_year"],
+        report_date=iso(f["report_date"]),
+        budget_initial=p["budget_initial"],
+        budget_adjusted=p["budget_adjusted"],
+        expenditure=p["expenditure"],
+        execution_rate=p["execution_rate"],
+        self_score=f["total_score"],
+        grade=f["grade"],
+    )
     return {"report": report, "projects": [p], "indicators": indicator_records(f)}
 
 
@@ -421,22 +503,40 @@ def golden_202() -> dict:
     years = {f["fiscal_year"] for f in FORMS_202}
     assert len(units) == len(years) == 1
     report = empty_report(report_kind="unknown", unit_name=units.pop(), fiscal_year=years.pop())
-    return {"report": report,
-            "projects": [project_record(f, fraction=True) for f in FORMS_202],
-            "indicators": [r for f in FORMS_202 for r in indicator_records(f)]}
+    return {
+        "report": report,
+        "projects": [project_record(f, fraction=True) for f in FORMS_202],
+        "indicators": [r for f in FORMS_202 for r in indicator_records(f)],
+    }
 
 
 def golden_203() -> dict:
     d = DEPT_203
-    money = ("budget_initial", "budget_adjusted", "expenditure", "basic_expenditure",
-             "personnel_expenditure", "public_expenditure", "project_expenditure")
+    money = (
+        "budget_initial",
+        "budget_adjusted",
+        "expenditure",
+        "basic_expenditure",
+        "personnel_expenditure",
+        "public_expenditure",
+        "project_expenditure",
+    )
     report = empty_report(
-        report_kind="dept_overall", unit_name=d["unit_name"], fiscal_year=d["fiscal_year"],
-        report_date=iso(d["report_date"]), execution_rate=d["execution_rate"], self_score=d["self_score"],
-        grade=d["grade"], project_count=d["project_count"], **{k: yuan(d[k]) for k in money})
-    return {"report": report,
-            "projects": [project_record(f) for f in FORMS_203],
-            "indicators": [r for f in FORMS_203 for r in indicator_records(f)]}
+        report_kind="dept_overall",
+        unit_name=d["unit_name"],
+        fiscal_year=d["fiscal_year"],
+        report_date=iso(d["report_date"]),
+        execution_rate=d["execution_rate"],
+        self_score=d["self_score"],
+        grade=d["grade"],
+        project_count=d["project_count"],
+        **{k: yuan(d[k]) for k in money},
+    )
+    return {
+        "report": report,
+        "projects": [project_record(f) for f in FORMS_203],
+        "indicators": [r for f in FORMS_203 for r in indicator_records(f)],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,7 +565,9 @@ def runs(rows: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def form_layout(f: dict, *, points: bool, grade_row: bool, funds_fmt) -> tuple[list[list[str]], list[tuple], int]:
+def form_layout(
+    f: dict, *, points: bool, grade_row: bool, funds_fmt
+) -> tuple[list[list[str]], list[tuple], int]:
     """The form as a text grid, merge rectangles (r0, c0, r1, c1) and the indicator header's row index.
 
     A merged cell's text sits in its top-left grid cell; the others are empty."""
@@ -483,8 +585,18 @@ def form_layout(f: dict, *, points: bool, grade_row: bool, funds_fmt) -> tuple[l
 
     row({0: "项目名称", 1: f["project_name"]}, [(1, 8)])
     row({0: "主管部门", 1: f["department"], 4: "实施单位", 6: f["unit"]}, [(1, 3), (4, 5), (6, 8)])
-    r0 = row({0: "项目资金（万元）", 3: "年初预算数", 4: "全年预算数", 5: "全年执行数", 6: "分值", 7: "执行率",
-              8: "得分"}, [(1, 2)])
+    r0 = row(
+        {
+            0: "项目资金（万元）",
+            3: "年初预算数",
+            4: "全年预算数",
+            5: "全年执行数",
+            6: "分值",
+            7: "执行率",
+            8: "得分",
+        },
+        [(1, 2)],
+    )
     for key, label in zip(ROW_KEYS, ROW_LABELS):
         vals = [funds_fmt(v) for v in f["funds"][key]]
         cells = {1: label, 3: vals[0], 4: vals[1], 5: vals[2]}
@@ -497,8 +609,19 @@ def form_layout(f: dict, *, points: bool, grade_row: bool, funds_fmt) -> tuple[l
     r0 = row({0: "年度总体目标", 1: "预期目标", 5: "实际完成情况"}, [(1, 4), (5, 8)])
     row({1: f["goal_expected"], 5: f["goal_actual"]}, [(1, 4), (5, 8)])
     merges.append((r0, 0, r0 + 1, 0))
-    head = row({0: "绩效指标", 1: "一级指标", 2: "二级指标", 3: "三级指标", 4: "年度指标值", 5: "实际完成值",
-                6: "分值", 7: "得分", 8: "偏差原因分析及改进措施"})
+    head = row(
+        {
+            0: "绩效指标",
+            1: "一级指标",
+            2: "二级指标",
+            3: "三级指标",
+            4: "年度指标值",
+            5: "实际完成值",
+            6: "分值",
+            7: "得分",
+            8: "偏差原因分析及改进措施",
+        }
+    )
     first = len(g)
     inds = f["indicators"]
     for l1, l2, l3, target, actual, w, s, why in inds:
@@ -549,13 +672,45 @@ def cell_paragraph(cell, text: str, size: float, align, bold: bool = False) -> N
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-LABELS = {"项目名称", "主管部门", "实施单位", "项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值",
-          "执行率", "得分", "年度总体目标", "预期目标", "实际完成情况", "绩效指标", "一级指标", "二级指标",
-          "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施", "总分", "评价等级", *ROW_LABELS}
+LABELS = {
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "项目资金（万元）",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "分值",
+    "执行率",
+    "得分",
+    "年度总体目标",
+    "预期目标",
+    "实际完成情况",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "偏差原因分析及改进措施",
+    "总分",
+    "评价等级",
+    *ROW_LABELS,
+}
 
 
-def add_form_table(doc, f: dict, *, size: float, min_height: int, points: bool, grade_row: bool,
-                   header_rows: int, keep_together: bool, funds_fmt):
+def add_form_table(
+    doc,
+    f: dict,
+    *,
+    size: float,
+    min_height: int,
+    points: bool,
+    grade_row: bool,
+    header_rows: int,
+    keep_together: bool,
+    funds_fmt,
+):
     grid, merges, head = form_layout(f, points=points, grade_row=grade_row, funds_fmt=funds_fmt)
     table = doc.add_table(rows=len(grid), cols=9)
     table.style, table.alignment, table.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False
@@ -590,11 +745,25 @@ def add_form_table(doc, f: dict, *, size: float, min_height: int, points: bool, 
     return table
 
 
-def para(doc, text: str, *, size: float, align=WD_ALIGN_PARAGRAPH.LEFT, bold=False, font=None,
-         indent=None, spacing: float | None = None, before: float = 0, after: float = 0):
+def para(
+    doc,
+    text: str,
+    *,
+    size: float,
+    align=WD_ALIGN_PARAGRAPH.LEFT,
+    bold=False,
+    font=None,
+    indent=None,
+    spacing: float | None = None,
+    before: float = 0,
+    after: float = 0,
+):
     p = doc.add_paragraph()
     fmt = p.paragraph_format
-    fmt.first_line_indent, fmt.line_spacing = indent if indent is not None else Pt(0), Pt(spacing or size * 1.5)
+    fmt.first_line_indent, fmt.line_spacing = (
+        indent if indent is not None else Pt(0),
+        Pt(spacing or size * 1.5),
+    )
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     p.alignment = align
     if text:
@@ -635,33 +804,61 @@ def build_201():
     y, m, d = f["report_date"]
     para(doc, f"填报单位（盖章）：{f['unit']}", size=12)
     para(doc, f"填报日期：{y}年{m}月{d}日", size=12, after=4)
-    add_form_table(doc, f, size=10.5, min_height=560, points=False, grade_row=True, header_rows=1,
-                   keep_together=False, funds_fmt=wan2)
+    add_form_table(
+        doc,
+        f,
+        size=10.5,
+        min_height=560,
+        points=False,
+        grade_row=True,
+        header_rows=1,
+        keep_together=False,
+        funds_fmt=wan2,
+    )
     para(doc, "", size=10.5)
     para(doc, "填表人：李晓明　　　联系电话：0739-5123456　　　单位负责人：张建国", size=12)
-    para(doc, "说明：1.年度总体目标和绩效指标按年初批复的绩效目标填列；2.得分一档最高不能超过该指标分值"
-              "上限；3.实际完成值未达到年度指标值的，须在“偏差原因分析及改进措施”栏说明原因。", size=10.5,
-         spacing=16)
+    para(
+        doc,
+        "说明：1.年度总体目标和绩效指标按年初批复的绩效目标填列；2.得分一档最高不能超过该指标分值"
+        "上限；3.实际完成值未达到年度指标值的，须在“偏差原因分析及改进措施”栏说明原因。",
+        size=10.5,
+        spacing=16,
+    )
     return doc
 
 
 TEXT_203 = [
     ("title", "{unit}{year}年度部门整体支出绩效自评报告"),
-    ("para", "根据青山县财政局关于开展{year}年度预算绩效自评工作的要求，我局对{year}年度部门整体支出开展了"
-             "绩效自评，现将有关情况报告如下："),
+    (
+        "para",
+        "根据青山县财政局关于开展{year}年度预算绩效自评工作的要求，我局对{year}年度部门整体支出开展了"
+        "绩效自评，现将有关情况报告如下：",
+    ),
     ("heading", "一、部门基本情况"),
-    ("para", "{unit}主要负责全县农业农村发展规划、耕地保护和高标准农田建设、农作物病虫害防控、农村人居"
-             "环境整治等工作，内设股室9个，下属事业单位4个。"),
+    (
+        "para",
+        "{unit}主要负责全县农业农村发展规划、耕地保护和高标准农田建设、农作物病虫害防控、农村人居"
+        "环境整治等工作，内设股室9个，下属事业单位4个。",
+    ),
     ("heading", "二、预算执行情况"),
-    ("para", "{year}年年初预算数{budget_initial}万元，全年预算数{budget_adjusted}万元，全年执行数{expenditure}万元，"
-             "预算执行率{execution_rate}%。其中：基本支出{basic_expenditure}万元（人员经费{personnel_expenditure}"
-             "万元，公用经费{public_expenditure}万元）；项目支出{project_expenditure}万元。"),
+    (
+        "para",
+        "{year}年年初预算数{budget_initial}万元，全年预算数{budget_adjusted}万元，全年执行数{expenditure}万元，"
+        "预算执行率{execution_rate}%。其中：基本支出{basic_expenditure}万元（人员经费{personnel_expenditure}"
+        "万元，公用经费{public_expenditure}万元）；项目支出{project_expenditure}万元。",
+    ),
     ("heading", "三、绩效自评情况"),
-    ("para", "纳入本次绩效自评的项目共{project_count}个，各项目自评情况见附件。经综合评价，{year}年度部门整体支出"
-             "绩效自评得分{self_score}分，评价等级为“{grade}”。"),
+    (
+        "para",
+        "纳入本次绩效自评的项目共{project_count}个，各项目自评情况见附件。经综合评价，{year}年度部门整体支出"
+        "绩效自评得分{self_score}分，评价等级为“{grade}”。",
+    ),
     ("heading", "四、存在的问题及改进措施"),
-    ("para", "一是部分项目受天气影响，效益指标未完全达到预期；二是项目绩效目标设置还不够细化。下一步将加强"
-             "项目前期论证，科学设定绩效目标，强化绩效运行监控，提高财政资金使用效益。"),
+    (
+        "para",
+        "一是部分项目受天气影响，效益指标未完全达到预期；二是项目绩效目标设置还不够细化。下一步将加强"
+        "项目前期论证，科学设定绩效目标，强化绩效运行监控，提高财政资金使用效益。",
+    ),
     ("sign", "{unit}\n{date}"),
 ]
 
@@ -690,8 +887,17 @@ def build_203():
     para(doc, "附件：项目支出绩效自评表", size=16, font=SANS, after=6)
     for i, f in enumerate(FORMS_203):
         form_heading(doc, f, new_page=i > 0)
-        add_form_table(doc, f, size=10.5, min_height=480, points=True, grade_row=False, header_rows=0,
-                       keep_together=True, funds_fmt=wan_as_is)
+        add_form_table(
+            doc,
+            f,
+            size=10.5,
+            min_height=480,
+            points=True,
+            grade_row=False,
+            header_rows=0,
+            keep_together=True,
+            funds_fmt=wan_as_is,
+        )
     return doc
 
 
@@ -739,8 +945,9 @@ def fill_sheet(ws, f: dict) -> None:
             cell = ws.cell(row=xr, column=c + 1)
             cell.border = BOX
             cell.font = Font(name=XL_FONT, size=10, bold=text in LABELS)
-            cell.alignment = Alignment(horizontal="left" if len(text) > 16 else "center", vertical="center",
-                                       wrap_text=True)
+            cell.alignment = Alignment(
+                horizontal="left" if len(text) > 16 else "center", vertical="center", wrap_text=True
+            )
             if text == "":
                 continue
             value, fmt = text, None
@@ -787,8 +994,11 @@ def restamp(data: bytes) -> bytes:
         for info in zin.infolist():
             body = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", body)
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    body,
+                )
             fixed = zipfile.ZipInfo(info.filename, FIXED_TIME.timetuple()[:6])
             zout.writestr(fixed, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
@@ -797,6 +1007,7 @@ def restamp(data: bytes) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------------------------
+
 
 def write(path: Path, data: bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
@@ -811,8 +1022,21 @@ def to_pdf(docx: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
         sys.exit("soffice not found: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation={LO_PROFILE}", "--convert-to", "pdf",
-                    "--outdir", str(docx.parent), str(docx)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={LO_PROFILE}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docx.parent),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     print(f"wrote {docx.with_suffix('.pdf').relative_to(ROOT)}")
 
 

@@ -65,15 +65,26 @@ FIXED = (2024, 4, 2, 9, 30, 0)  # zip member times (DOS, 2-second resolution)
 # give the same records as 000.docx. Project names without the typesetting spaces.
 SEED = {
     "report": {
-        "report_kind": "dept_overall", "unit_name": "龙山县大数据中心", "region": "龙山县",
-        "fiscal_year": 2022, "report_date": "2023-06-05",
-        "budget_initial": "4035100.00", "budget_adjusted": "4777200.00", "expenditure": "4777200.00",
-        "execution_rate": "100", "basic_expenditure": "1776200.00", "personnel_expenditure": "1549700.00",
-        "public_expenditure": "226400.00", "project_expenditure": "3001000.00", "self_score": "88",
-        "grade": None, "project_count": 8,
+        "report_kind": "dept_overall",
+        "unit_name": "龙山县大数据中心",
+        "region": "龙山县",
+        "fiscal_year": 2022,
+        "report_date": "2023-06-05",
+        "budget_initial": "4035100.00",
+        "budget_adjusted": "4777200.00",
+        "expenditure": "4777200.00",
+        "execution_rate": "100",
+        "basic_expenditure": "1776200.00",
+        "personnel_expenditure": "1549700.00",
+        "public_expenditure": "226400.00",
+        "project_expenditure": "3001000.00",
+        "self_score": "88",
+        "grade": None,
+        "project_count": 8,
     },
     "projects": [  # name, 全年预算数 = 执行数 (yuan), score; every one 100% executed, 年初预算数 not stated
-        (name, money, score) for name, money, score in (
+        (name, money, score)
+        for name, money, score in (
             ("(一门式)全覆盖网络建设租赁费项目", "580000.00", "90"),
             ("21个乡镇街道视频会议系统运维项目", "298000.00", "88"),
             ("397个村级电子政务外网运维项目", "100000.00", "90"),
@@ -132,14 +143,22 @@ FORM_303 = {
     "rate": "97",  # 46.56 / 48.00 = 0.97 exactly
     "funds_score": "9.7",
     "goal_expected": "保障全县16个乡镇综合文化站全年免费开放，每站每周开放不少于42小时，全年开展群众文化活动"
-                     "不少于320场次，服务群众12万人次以上。",
+    "不少于320场次，服务群众12万人次以上。",
     "goal_actual": "16个乡镇综合文化站全年免费开放，全年开展群众文化活动336场次，服务群众12.8万人次；2个"
-                   "文化站因场馆维修暂停开放1个月，周开放时长未全部达标。",
+    "文化站因场馆维修暂停开放1个月，周开放时长未全部达标。",
     "indicators": [
         ("产出指标", "数量指标", "免费开放乡镇综合文化站数量", "16个", "16个", "15", "15", ""),
         ("产出指标", "数量指标", "开展群众文化活动场次", "≥320场次", "336场次", "15", "15", ""),
-        ("产出指标", "质量指标", "每站每周开放时长", "≥42小时", "40小时", "10", "8",
-         "2个文化站场馆维修期间暂停开放；今后维修安排在淡季并错峰施工。"),
+        (
+            "产出指标",
+            "质量指标",
+            "每站每周开放时长",
+            "≥42小时",
+            "40小时",
+            "10",
+            "8",
+            "2个文化站场馆维修期间暂停开放；今后维修安排在淡季并错峰施工。",
+        ),
         ("产出指标", "时效指标", "补助资金拨付时限", "2023年6月底前", "2023年6月20日", "10", "10", ""),
         ("效益指标", "社会效益指标", "服务群众人次", "≥12万人次", "12.8万人次", "20", "20", ""),
         ("效益指标", "可持续影响指标", "基层公共文化服务长效机制", "健全", "健全", "10", "10", ""),
@@ -174,12 +193,23 @@ def check_report(r: dict) -> None:
 def report_golden(r: dict) -> dict:
     """A project report (301, 302) in SCHEMA.md terms, and its one project."""
     money = {k: yuan(r[k]) for k in ("budget_initial", "budget_adjusted", "expenditure")}
-    report = empty_report(report_kind="project", unit_name=r["unit_name"], fiscal_year=r["fiscal_year"],
-                          report_date=iso(r["report_date"]), execution_rate=r["execution_rate"],
-                          self_score=r["self_score"], grade=r["grade"], **money)
+    report = empty_report(
+        report_kind="project",
+        unit_name=r["unit_name"],
+        fiscal_year=r["fiscal_year"],
+        report_date=iso(r["report_date"]),
+        execution_rate=r["execution_rate"],
+        self_score=r["self_score"],
+        grade=r["grade"],
+        **money,
+    )
     report["region"] = r["region"]
-    project = {"project_name": r["project_name"], **money, "execution_rate": r["execution_rate"],
-               "score": r["self_score"]}
+    project = {
+        "project_name": r["project_name"],
+        **money,
+        "execution_rate": r["execution_rate"],
+        "score": r["self_score"],
+    }
     return {"report": report, "projects": [project], "indicators": []}
 
 
@@ -187,23 +217,40 @@ def golden_303() -> dict:
     f = FORM_303
     p = project_record(f)
     report = empty_report(
-        report_kind="project", unit_name=f["unit"], fiscal_year=f["fiscal_year"],
-        report_date=iso(f["report_date"]), budget_initial=p["budget_initial"],
-        budget_adjusted=p["budget_adjusted"], expenditure=p["expenditure"],
-        execution_rate=p["execution_rate"], self_score=f["total_score"], grade=f["grade"])
+        report_kind="project",
+        unit_name=f["unit"],
+        fiscal_year=f["fiscal_year"],
+        report_date=iso(f["report_date"]),
+        budget_initial=p["budget_initial"],
+        budget_adjusted=p["budget_adjusted"],
+        expenditure=p["expenditure"],
+        execution_rate=p["execution_rate"],
+        self_score=f["total_score"],
+        grade=f["grade"],
+    )
     report["region"] = f["region"]
     return {"report": report, "projects": [p], "indicators": indicator_records(f)}
 
 
 def golden_000() -> dict:
-    projects = [{"project_name": name, "budget_initial": None, "budget_adjusted": money, "expenditure": money,
-                 "execution_rate": "100", "score": score} for name, money, score in SEED["projects"]]
+    projects = [
+        {
+            "project_name": name,
+            "budget_initial": None,
+            "budget_adjusted": money,
+            "expenditure": money,
+            "execution_rate": "100",
+            "score": score,
+        }
+        for name, money, score in SEED["projects"]
+    ]
     return {"report": SEED["report"], "projects": projects, "indicators": []}
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing, idempotently
 # ---------------------------------------------------------------------------------------------
+
 
 def write(path: Path, data: bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
@@ -221,15 +268,28 @@ def canonical(obj) -> bytes:
 # .doc and .wps: Word 97 through LibreOffice
 # ---------------------------------------------------------------------------------------------
 
+
 def word97(docx: Path) -> bytes:
     """The .docx saved by LibreOffice as 'MS Word 97' (its bytes do not change between runs)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         sys.exit("soffice not found: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
     with tempfile.TemporaryDirectory(prefix="make-legacy-") as tmp:
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation={LO_PROFILE}", "--convert-to",
-                        "doc:MS Word 97", "--outdir", tmp, str(docx)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation={LO_PROFILE}",
+                "--convert-to",
+                "doc:MS Word 97",
+                "--outdir",
+                tmp,
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         return (Path(tmp) / f"{docx.stem}.doc").read_bytes()
 
 
@@ -331,9 +391,11 @@ def text_object(oid: int, text: str, x: float, baseline: float, size: float, fon
     box = f"{x:.4f} {top:.4f} {width:.4f} {size * 1.2:.4f}"
     dx = delta_x(text, size)
     dx_attr = f' DeltaX="{dx}"' if dx else ""
-    return (f'<ofd:TextObject ID="{oid}" Boundary="{box}" Font="{FONTS[font]}" Size="{size:.4f}">'
-            f'<ofd:FillColor Value="0 0 0"/>'
-            f'<ofd:TextCode X="0" Y="{size:.4f}"{dx_attr}>{escape(text)}</ofd:TextCode></ofd:TextObject>')
+    return (
+        f'<ofd:TextObject ID="{oid}" Boundary="{box}" Font="{FONTS[font]}" Size="{size:.4f}">'
+        f'<ofd:FillColor Value="0 0 0"/>'
+        f'<ofd:TextCode X="0" Y="{size:.4f}"{dx_attr}>{escape(text)}</ofd:TextCode></ofd:TextObject>'
+    )
 
 
 def ofd_lines(r: dict) -> list[tuple[str, str, float, float]]:
@@ -395,7 +457,9 @@ def ofd_pages(r: dict) -> list[str]:
         contents.append(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="{layer}" Type="Body">'
-            + "".join(objects) + "</ofd:Layer></ofd:Content></ofd:Page>\n")
+            + "".join(objects)
+            + "</ofd:Layer></ofd:Content></ofd:Page>\n"
+        )
     return contents
 
 
@@ -409,23 +473,31 @@ def ofd_bytes(r: dict) -> bytes:
         f"<ofd:Title>{escape(title)}</ofd:Title><ofd:Author>{escape(r['unit_name'])}</ofd:Author>"
         f"<ofd:CreationDate>{iso(r['report_date'])}</ofd:CreationDate>"
         '<ofd:Creator CreatorVersion="3.0">OFD Writer</ofd:Creator>'
-        "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>\n")
-    page_refs = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>\n"
+    )
+    page_refs = "".join(
+        f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages))
+    )
     document = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>999</ofd:MaxUnitID>'
         "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
         "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
-        f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>\n")
+        f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>\n"
+    )
     fonts = "".join(f'<ofd:Font ID="{i}" FontName="{n}" FamilyName="{n}"/>' for n, i in FONTS.items())
-    public = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-              f'<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>{fonts}</ofd:Fonts></ofd:Res>\n')
+    public = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>{fonts}</ofd:Fonts></ofd:Res>\n'
+    )
     parts = [("OFD.xml", ofd), ("Doc_0/Document.xml", document), ("Doc_0/PublicRes.xml", public)]
     parts += [(f"Doc_0/Pages/Page_{i}/Content.xml", c) for i, c in enumerate(pages)]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in parts:
-            zf.writestr(zipfile.ZipInfo(name, FIXED), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, FIXED), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED
+            )
     return out.getvalue()
 
 
@@ -452,8 +524,13 @@ def seal(diameter: int, text: str):
     draw.ellipse((ring, ring, diameter - ring, diameter - ring), outline=255, width=ring)
     c = diameter / 2
     star_r = diameter * 0.16  # a five-pointed star
-    points = [(c + (star_r if i % 2 == 0 else star_r * 0.38) * math.sin(math.pi * i / 5),
-               c - (star_r if i % 2 == 0 else star_r * 0.38) * math.cos(math.pi * i / 5)) for i in range(10)]
+    points = [
+        (
+            c + (star_r if i % 2 == 0 else star_r * 0.38) * math.sin(math.pi * i / 5),
+            c - (star_r if i % 2 == 0 else star_r * 0.38) * math.cos(math.pi * i / 5),
+        )
+        for i in range(10)
+    ]
     draw.polygon(points, fill=255)
     font = ImageFont.truetype(SEAL_FONT, int(diameter * 0.15), index=SEAL_FONT_SC)
     radius = diameter / 2 - ring * 2 - diameter * 0.1
@@ -505,29 +582,49 @@ def scan_bytes(pdf: Path) -> bytes:
                 full = Image.new("L", page.size, 0)
                 full.paste(mask, (int(cx - d / 2), int(cy - d / 2)))
                 # ink multiplies with the print under it: black stays black
-                page = Image.composite(Image.fromarray(
-                    (np.asarray(page, dtype=np.uint16) * np.asarray(ink, dtype=np.uint16) // 255).astype(np.uint8)),
-                    page, full.point(lambda v: v * 0.85))
+                page = Image.composite(
+                    Image.fromarray(
+                        (np.asarray(page, dtype=np.uint16) * np.asarray(ink, dtype=np.uint16) // 255).astype(
+                            np.uint8
+                        )
+                    ),
+                    page,
+                    full.point(lambda v: v * 0.85),
+                )
             # the paper fed 0.6 degrees askew (alternating), grey paper and sensor noise
             page = page.rotate(0.6 if i % 2 == 0 else -0.6, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
             a = np.asarray(page, dtype=np.int16)
             noise = rng.normal(0, 5, a.shape[:2])[..., None]
-            speckle = (rng.random(a.shape[:2]) < 0.0008)[..., None] * rng.integers(-120, -40, a.shape[:2])[..., None]
+            speckle = (rng.random(a.shape[:2]) < 0.0008)[..., None] * rng.integers(-120, -40, a.shape[:2])[
+                ..., None
+            ]
             a = np.clip(a * 0.96 + noise + speckle, 0, 255).astype(np.uint8)
             pages.append(Image.fromarray(a, "RGB"))
     finally:
         doc.close()
     out = io.BytesIO()
     when = dt.datetime(2024, 3, 18, 10, 12, 40).timetuple()  # Pillow writes a struct_time as a PDF date
-    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI, quality=60,
-                  title="扫描件", author=None, creator="Scanner", producer="Scanner",
-                  creationDate=when, modDate=when)
+    pages[0].save(
+        out,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=SCAN_DPI,
+        quality=60,
+        title="扫描件",
+        author=None,
+        creator="Scanner",
+        producer="Scanner",
+        creationDate=when,
+        modDate=when,
+    )
     return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
 # The bundle: GBK member names, no UTF-8 flag, a zip inside
 # ---------------------------------------------------------------------------------------------
+
 
 class GbkName(zipfile.ZipInfo):
     """A member as WinRAR, 好压 or Windows' own "send to compressed folder" write it on a
@@ -599,8 +696,9 @@ def docx_302() -> bytes:
     r = REPORT_302
     added = D(r["budget_adjusted"]) - D(r["budget_initial"])
     left = D(r["budget_adjusted"]) - D(r["expenditure"])
-    text = TEXT_302.format(**r, added=f"{added:.2f}", left=f"{left:.2f}", hard_break="  ",
-                           date=cn_date(r["report_date"]))
+    text = TEXT_302.format(
+        **r, added=f"{added:.2f}", left=f"{left:.2f}", hard_break="  ", date=cn_date(r["report_date"])
+    )
     return docx_bytes(build(parse_text(text), [2845, 1500, 1500, 1500, 1500]))
 
 
@@ -609,19 +707,28 @@ def txt_303() -> bytes:
     f = FORM_303
     grid, _, _ = form_layout(f, points=False, grade_row=True, funds_fmt=lambda v: "" if v is None else v)
     rows = ["| " + " | ".join(row) + " |" for row in grid]
-    lines = ["项目支出绩效自评表", f"（{f['fiscal_year']}年度）", "", *rows, "",
-             f"填报单位：{f['unit']}　　　填报日期：{cn_date(f['report_date'])}", ""]
+    lines = [
+        "项目支出绩效自评表",
+        f"（{f['fiscal_year']}年度）",
+        "",
+        *rows,
+        "",
+        f"填报单位：{f['unit']}　　　填报日期：{cn_date(f['report_date'])}",
+        "",
+    ]
     return "\r\n".join(lines).encode("gbk")
 
 
 def bundle_bytes() -> bytes:
     inner = windows_zip([("项目自评表.txt", txt_303())])
-    return windows_zip([
-        ("青山县文旅局/", None),
-        ("青山县文旅局/2023年度项目支出绩效自评报告.docx", docx_302()),
-        ("附件/", None),
-        ("附件/附件.zip", inner),
-    ])
+    return windows_zip(
+        [
+            ("青山县文旅局/", None),
+            ("青山县文旅局/2023年度项目支出绩效自评报告.docx", docx_302()),
+            ("附件/", None),
+            ("附件/附件.zip", inner),
+        ]
+    )
 
 
 def main() -> None:
@@ -633,8 +740,12 @@ def main() -> None:
     write(SAMPLES / "301.ofd", ofd_bytes(REPORT_301))
     write(SAMPLES / "101.scan.pdf", scan_bytes(SAMPLES / "101.pdf"))
     write(SAMPLES / "bundle.zip", bundle_bytes())
-    goldens = {"000": golden_000(), "301": report_golden(REPORT_301), "302": report_golden(REPORT_302),
-               "303": golden_303()}
+    goldens = {
+        "000": golden_000(),
+        "301": report_golden(REPORT_301),
+        "302": report_golden(REPORT_302),
+        "303": golden_303(),
+    }
     for stem, g in goldens.items():
         write(GOLDEN / f"{stem}.expected.json", canonical(g))
 
