@@ -75,7 +75,7 @@ def write_rows(
     store = Store(out)
     draft = store.begin(drop)
     there, here = _halves(new) if beside is not None else ([], list(TABLES))
-    job = beside(_write_tables, store, draft, new, there) if there else None
+    job = beside(_write_tables, store, draft, new, there) if beside is not None and there else None
     _write_tables(store, draft, new, here)
     if job is not None:
         job.result()

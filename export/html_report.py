@@ -341,10 +341,13 @@ def render(out_dir: Path) -> str:
     finding_rows = []
     for f in sorted(
         findings,
-        key=lambda f: (sev_order.get(f.get("severity"), 3), who.get(f["report_id"], {}).get("unit", "")),
+        key=lambda f: (
+            sev_order.get(f.get("severity") or "", 3),
+            who.get(f["report_id"], {}).get("unit", ""),
+        ),
     ):
         rid = f["report_id"]
-        pg = sorted({f["page"]} if f.get("page") is not None else pages.get((rid, f.get("field")), set()))
+        pg = sorted(pages.get((rid, f.get("field")), set()))
         sev = escape(f.get("severity") or "")
         finding_rows.append(
             (
@@ -373,7 +376,7 @@ def render(out_dir: Path) -> str:
         ranked = sorted(by_theme.items(), key=lambda kv: (-len({p["report_id"] for p in kv[1]}), kv[0]))
         theme_rows = []
         for theme, ps in ranked:
-            units = Counter(who.get(p["report_id"], {}).get("unit", NO_UNIT) for p in ps)
+            named = Counter(who.get(p["report_id"], {}).get("unit", NO_UNIT) for p in ps)
             years = sorted({str(who.get(p["report_id"], {}).get("year", NO_YEAR)) for p in ps})
             theme_rows.append(
                 (
@@ -383,11 +386,11 @@ def render(out_dir: Path) -> str:
                         _num(str(len({p["report_id"] for p in ps}))),
                         _num(str(len(ps))),
                         f"<td>{escape('、'.join(years))}</td>",
-                        f"<td>{escape('、'.join(u for u, _ in units.most_common(5)))}</td>",
+                        f"<td>{escape('、'.join(u for u, _ in named.most_common(5)))}</td>",
                     ],
                 )
             )
-        theme_bars = [
+        theme_bars: list[tuple[str, str, list[Decimal | None], str]] = [
             (t, "", [Decimal(len({p["report_id"] for p in ps}))], f"{len(ps)} 条") for t, ps in ranked
         ]
         item_rows = [

@@ -6,25 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 from enum import Enum
-from functools import cache
 from typing import TYPE_CHECKING
 
 from export.schema import TABLES
+from normalize.model import Code
 
 if TYPE_CHECKING:  # the parent of a run that finds nothing new never imports the parsers
     from normalize import Records
 
 
-class FileStatus(str, Enum):
+class FileStatus(Code):
     """What happened to an input file (the `files.status` column)."""
 
     OK = "ok"
     PARTIAL = "partial"  # read, but some pages or the parsing failed: `error` says what
     FAILED = "failed"  # not read: `error` says why
     DUPLICATE = "duplicate"  # the same bytes as a file read before
-
-    __str__ = str.__str__  # printed and formatted as its value: "ok", not "FileStatus.OK"
-    __format__ = str.__format__
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +56,15 @@ def _plain(v):
     return v
 
 
-@cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    """A record class's field names, looked up once a class."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _dict(obj) -> dict:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import regex
 
+from extract.positioned import Placed, PlacedTable, PlacedText, joined
+
 DPI = 150
 
 # "2021年I月", "1O0%", "4l.28": a letter between digits or before a unit, read as the digit it resembles
@@ -148,7 +150,7 @@ def _type_size(ln: OcrLine) -> float:
     return (ln.bottom - ln.top) * 0.8
 
 
-def page_items(image) -> list[dict]:
+def page_items(image) -> list[Placed]:
     """A page image as the PDF reader's items: text lines and tables, with sizes in points."""
     import numpy as np
 
@@ -172,7 +174,7 @@ def page_items(image) -> list[dict]:
             free.append(ln)
         else:
             in_cell.setdefault(hit, []).append(ln)
-    items: list[dict] = []
+    items: list[Placed] = []
     for tx, ty, tw, th in tables:
         mine = [
             i
@@ -203,46 +205,38 @@ def page_items(image) -> list[dict]:
             grid[r][c] = (grid[r][c] + text) if grid[r][c] else text
         rows = tuple(tuple(r) for r in grid if any(r))
         if rows:
-            items.append({"table": rows, "top": ty * scale})
+            items.append(PlacedTable(rows, ty * scale))
     height = image.size[1] * scale
     for ln in free:
         size = _type_size(ln) * scale
         items.append(
-            {
-                "text": ln.text,
-                "top": ln.top * scale,
-                "bottom": ln.bottom * scale,
-                "x0": ln.x0 * scale,
-                "x1": ln.x1 * scale,
-                "size": size,
-                "height": height,
-                "ocr": True,
-            }
+            PlacedText(
+                ln.text,
+                ln.top * scale,
+                ln.bottom * scale,
+                ln.x0 * scale,
+                ln.x1 * scale,
+                size,
+                height,
+                ocr=True,
+            )
         )
-    items.sort(key=lambda d: d["top"])
+    items.sort(key=lambda d: d.top)
     return _merge_same_line(items)
 
 
-def _merge_same_line(items: list[dict]) -> list[dict]:
+def _merge_same_line(items: list[Placed]) -> list[Placed]:
     """OCR may cut one printed line into several boxes: join boxes that share a line."""
-    out: list[dict] = []
+    out: list[Placed] = []
     for it in items:
         prev = out[-1] if out else None
         if (
-            prev
-            and "text" in it
-            and "text" in prev
-            and abs(it["top"] - prev["top"]) < it["size"] * 0.5
-            and it["x0"] > prev["x1"] - 2
+            isinstance(prev, PlacedText)
+            and isinstance(it, PlacedText)
+            and abs(it.top - prev.top) < it.size * 0.5
+            and it.x0 > prev.x1 - 2
         ):
-            gap = it["x0"] - prev["x1"]
-            joiner = " " if gap > it["size"] * 1.5 else ""
-            out[-1] = {
-                **prev,
-                "text": prev["text"] + joiner + it["text"],
-                "x1": it["x1"],
-                "bottom": max(prev["bottom"], it["bottom"]),
-            }
+            out[-1] = joined(prev, it)
         else:
             out.append(it)
     return out
@@ -269,8 +263,7 @@ def read_picture(path):
         if abs(scale - 1) > 0.2:
             frame = frame.resize((round(frame.size[0] * scale), round(frame.size[1] * scale)))
         raw.append(page_items(frame))
-    texts = [it for items in raw for it in items if "text" in it]
-    if not texts and not any("table" in it for items in raw for it in items):
+    if not any(items for items in raw):
         raise EmptyFile("no text found in the image")
     pages = pages_from_items(raw)
     return Document(Format.IMAGE, pages, len(raw), ocr=True)

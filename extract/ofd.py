@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from extract.errors import CorruptFile, EmptyFile
 from extract.model import Document, Format
-from extract.positioned import pages_from_items
+from extract.positioned import Placed, PlacedText, joined, pages_from_items
 
 MM = 72 / 25.4  # points per millimetre
 MAX_XML = 50 * 1024 * 1024
@@ -50,8 +51,8 @@ def _box(text: str | None) -> tuple[float, float, float, float]:
     return tuple((parts + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
 
 
-def _page_items(root, height_mm: float) -> list[dict]:
-    items = []
+def _page_items(root, height_mm: float) -> list[Placed]:
+    items: list[PlacedText] = []
     for obj in _all(root, "TextObject"):
         x, y, w, h = _box(obj.get("Boundary"))
         size = float(obj.get("Size") or h or 3.5)
@@ -61,25 +62,13 @@ def _page_items(root, height_mm: float) -> list[dict]:
         codes = _all(obj, "TextCode")
         dy = float(codes[0].get("Y") or 0) if codes else 0.0
         top = (y + dy - size) * MM
-        items.append(
-            {
-                "text": text,
-                "top": top,
-                "bottom": top + size * MM,
-                "x0": x * MM,
-                "x1": (x + w) * MM,
-                "size": size * MM,
-                "height": height_mm * MM,
-            }
-        )
-    items.sort(key=lambda d: (round(d["top"] / 2), d["x0"]))
-    lines: list[dict] = []
+        items.append(PlacedText(text, top, top + size * MM, x * MM, (x + w) * MM, size * MM, height_mm * MM))
+    items.sort(key=lambda d: (round(d.top / 2), d.x0))
+    lines: list[Placed] = []
     for it in items:  # objects on one baseline are one line (OFD often places each run apart)
         prev = lines[-1] if lines else None
-        if prev and abs(it["top"] - prev["top"]) < it["size"] * 0.4 and it["x0"] >= prev["x1"] - 1:
-            gap = it["x0"] - prev["x1"]
-            joiner = " " if gap > it["size"] * 1.5 else ""
-            lines[-1] = {**prev, "text": prev["text"] + joiner + it["text"], "x1": it["x1"]}
+        if isinstance(prev, PlacedText) and abs(it.top - prev.top) < it.size * 0.4 and it.x0 >= prev.x1 - 1:
+            lines[-1] = replace(joined(prev, it), bottom=prev.bottom)
         else:
             lines.append(it)
     return lines

@@ -14,12 +14,13 @@ from __future__ import annotations
 import bisect
 import functools
 from pathlib import Path
+from typing import TypeGuard
 
 import regex
 
 from extract.errors import CorruptFile, EmptyFile, EncryptedFile
 from extract.model import Document, Format
-from extract.positioned import pages_from_items
+from extract.positioned import Placed, PlacedTable, PlacedText, pages_from_items
 
 MAX_PAGES = 1500  # read up to here; a longer file is kept as `partial`
 MAX_OCR_PAGES = 60  # at about 5 s a page, a scan longer than this is cut (partial)
@@ -28,6 +29,7 @@ CELL_BREAK = regex.compile(r"\s*\n\s*")
 SPACE = regex.compile(r"\s+")
 BLANKS = regex.compile(r"[ \t]+")  # a run of spaces in a line is one
 CID = regex.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to text
+Box = tuple[float, float, float, float]  # a character's left, bottom, right, top, in points
 # pdfium ends a line with \r\n; kept in the split so offsets stay the text page's
 LINE_BREAK = regex.compile(r"(\r\n|\n|\r)")
 
@@ -56,16 +58,16 @@ def _open(path: Path):
         raise CorruptFile(f"corrupt PDF: {name}: {str(exc)[:120] or 'unreadable'}") from exc
 
 
-def _page_lines(page) -> list[dict]:
-    """Text lines and tables of one page, each a dict with top/x0/x1/size, in reading order."""
-    items: list[dict] = []
+def _page_lines(page) -> list[Placed]:
+    """Text lines and tables of one page as pdfplumber reads them, in reading order."""
+    items: list[Placed] = []
     boxes = []
     if page.lines or page.rects:
         for t in page.find_tables():
             rows = tuple(tuple(_cell(c) for c in row) for row in t.extract())
             if len(rows) >= 1 and any(any(r) for r in rows):
                 boxes.append(t.bbox)
-                items.append({"table": rows, "top": t.bbox[1]})
+                items.append(PlacedTable(rows, t.bbox[1]))
 
     def outside(obj) -> bool:
         cx = (obj["x0"] + obj["x1"]) / 2
@@ -77,17 +79,17 @@ def _page_lines(page) -> list[dict]:
         text = ln["text"].strip()
         if text:
             items.append(
-                {
-                    "text": text,
-                    "top": ln["top"],
-                    "bottom": ln["bottom"],
-                    "x0": ln["x0"],
-                    "x1": ln["x1"],
-                    "size": ln["bottom"] - ln["top"],
-                    "height": float(page.height),
-                }
+                PlacedText(
+                    text,
+                    ln["top"],
+                    ln["bottom"],
+                    ln["x0"],
+                    ln["x1"],
+                    ln["bottom"] - ln["top"],
+                    float(page.height),
+                )
             )
-    items.sort(key=lambda d: d["top"])
+    items.sort(key=lambda d: d.top)
     return items
 
 
@@ -109,7 +111,7 @@ def garbage(text: str) -> bool:
     return bad > len(s) * 0.2 or (latin1 > len(s) * 0.3 and len(HAN.findall(s)) < len(s) * 0.05)
 
 
-def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[dict]]:
+def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[Placed]]:
     """OCR the given page indexes, rendered with pdfium at the OCR resolution."""
     import pypdfium2 as pdfium
 
@@ -198,7 +200,10 @@ def _c(name: str, restype):
 
     import pypdfium2.raw as pdfium_c
 
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
+    address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+    if address is None:
+        raise ImportError(f"pdfium has no {name}")
+    return ctypes.CFUNCTYPE(restype)(address)
 
 
 def _pointer(handle):
@@ -234,13 +239,13 @@ class CharBoxes:
         import ctypes
 
         self.text = text
-        self._got: dict[int, tuple[float, float, float, float] | None] = {}
+        self._got: dict[int, Box | None] = {}
         self._v = v = (ctypes.c_double * 4)()  # left, right, bottom, top
         self._refs = _pointers(v)
         self._get = _c("FPDFText_GetCharBox", ctypes.c_int)
         self._raw = _pointer(tp.raw)
 
-    def __call__(self, k: int) -> tuple[float, float, float, float] | None:
+    def __call__(self, k: int) -> Box | None:
         box = self._got.get(k, _UNREAD)
         if box is not _UNREAD:
             return box
@@ -252,10 +257,12 @@ class CharBoxes:
         return box
 
 
-_UNREAD = object()  # a character whose box is not read yet (None: read, and it has none)
+# a character whose box is not read yet (None: read, and it has none): a box of its own,
+# told apart by identity
+_UNREAD: Box = (-1.0, -1.0, -1.0, -1.0)
 
 
-def _solid(b: tuple | None) -> bool:
+def _solid(b: Box | None) -> TypeGuard[Box]:
     return b is not None and b[2] > b[0] and b[3] > b[1]
 
 
@@ -306,11 +313,11 @@ def _cell_texts(cells: list[tuple], text: str, box: CharBoxes, height: float) ->
 
     for run in SOLID.finditer(text):
         first, end = run.start(), run.end() - 1
-        c = cell_of(first)
-        if c is not None and (end == first or cell_of(end) is c):  # a cell is one tuple in `slot`
-            put(c, first, run.group())
+        at = cell_of(first)
+        if at is not None and (end == first or cell_of(end) is at):  # a cell is one tuple in `slot`
+            put(at, first, run.group())
             continue
-        if c is None and end > first and cell_of(end) is None:
+        if at is None and end > first and cell_of(end) is None:
             continue  # both ends outside every cell: text beside the table
         for k in range(first, end + 1):
             ck = cell_of(k)
@@ -405,7 +412,7 @@ def _ends(line: str, stripped: str, start: int, box: CharBoxes) -> tuple:
     )
 
 
-def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
+def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
     path objects (ruling lines) and whether the page holds an image."""
     import ctypes
@@ -428,11 +435,11 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
             images += 1
     tp = page.get_textpage()
     text = tp.get_text_range()
-    items: list[dict] = []
+    items: list[Placed] = []
     box = CharBoxes(tp, text)
     tables = _pdfium_tables(paths, text, box, height) if len(paths) >= RULED else []
     for bbox, rows in tables:
-        items.append({"table": rows, "top": bbox[1]})
+        items.append(PlacedTable(rows, bbox[1]))
     start = 0
     # pdfium puts a line break (\r\n) where a line ends; each character of the text is one
     # character of the text page, so its box is at the same index
@@ -461,20 +468,10 @@ def _pdfium_lines(page) -> tuple[list[dict], int, bool]:
             bottom = height - min(b[1] for b in boxes)
             # the type size: the tallest glyph box (a CJK character fills its em)
             size = max(b[3] - b[1] for b in boxes)
-            items.append(
-                {
-                    "text": clean,
-                    "top": top,
-                    "bottom": bottom,
-                    "x0": left,
-                    "x1": right,
-                    "size": size,
-                    "height": float(height),
-                }
-            )
+            items.append(PlacedText(clean, top, bottom, left, right, size, float(height)))
         start += len(line)
     tp.close()
-    items.sort(key=lambda it: it["top"])
+    items.sort(key=lambda it: it.top)
     return items, (0 if tables else len(paths)), images > 0
 
 
@@ -490,7 +487,7 @@ def read_pdf(path: Path) -> Document:
             raise EmptyFile("PDF has no pages")
         if n > MAX_PAGES:
             warnings.append(f"cut at {MAX_PAGES} of {n} pages")
-        raw: list[list[dict]] = []
+        raw: list[list[Placed]] = []
         pictured: set[int] = set()  # pages that hold an image: a scan may be there to OCR
         plumb: list[int] = []  # pages pdfplumber reads: ruled tables, or text pdfium cannot decode
         try:
@@ -501,7 +498,7 @@ def read_pdf(path: Path) -> Document:
                 raw.append(items)
                 if image:
                     pictured.add(i)
-                lines_text = " ".join(it["text"] for it in items if "text" in it)
+                lines_text = " ".join(it.text for it in items if isinstance(it, PlacedText))
                 if paths >= RULED or (lines_text and garbage(lines_text)):
                     plumb.append(i)
         except EmptyFile:
@@ -525,9 +522,9 @@ def read_pdf(path: Path) -> Document:
     need = [
         i
         for i, items in enumerate(raw)
-        if (i in pictured or any("text" in it for it in items))
-        and garbage(" ".join(it["text"] for it in items if "text" in it))
-        and not any("table" in it for it in items)
+        if (i in pictured or any(isinstance(it, PlacedText) for it in items))
+        and garbage(" ".join(it.text for it in items if isinstance(it, PlacedText)))
+        and not any(isinstance(it, PlacedTable) for it in items)
     ]
     if need:
         if len(need) > MAX_OCR_PAGES:
@@ -535,8 +532,7 @@ def read_pdf(path: Path) -> Document:
             need = need[:MAX_OCR_PAGES]
         for i, items in _ocr_items(path, need).items():
             raw[i] = items
-    texts = [it for items in raw for it in items if "text" in it]
-    if not texts and not any("table" in it for items in raw for it in items):
+    if not any(items for items in raw):
         raise EmptyFile("no text: the PDF's pages are blank (no text layer, and OCR found nothing)")
     pages = pages_from_items(raw)
     return Document(Format.PDF, pages, n, ocr=bool(need), warnings=tuple(warnings))

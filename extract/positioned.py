@@ -1,7 +1,7 @@
 """Positioned text to pages: the layout rules every fixed-layout reader shares.
 
-PDF text lines, OCR boxes and OFD text objects all arrive as items with a position
-(top, x0, x1, size in points) or as tables. Here page numbers and running headers are
+PDF text lines, OCR boxes and OFD text objects all arrive as `PlacedText` (a line with its
+top, bottom, x0, x1 and type size in points) or as `PlacedTable`. Here page numbers and running headers are
 dropped, a table that goes on across a page break is stitched, and lines become
 paragraphs: a line that reaches the right edge of the text block was cut by the margin,
 a larger line is a heading, centred title lines run together.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -20,24 +21,62 @@ from extract.model import Page
 DIGITS = regex.compile(r"\d+")  # a header is the same header whatever its page number
 
 
-def _furniture(pages: list[list[dict]]) -> set[tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class PlacedText:
+    """A line of text as a fixed-layout reader places it, in points from the page's top left."""
+
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float  # the type size
+    height: float  # the page's height
+    ocr: bool = False  # read by OCR, whose boxes vary with the glyphs they hold
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedTable:
+    """A table as a fixed-layout reader places it: its rows of cells and its top edge."""
+
+    rows: tuple[tuple[str, ...], ...]
+    top: float
+    continued: bool = False  # goes on from the previous page's last table
+
+
+# what every fixed-layout reader (PDF, OCR, OFD) gives for a page, in reading order
+Placed = PlacedText | PlacedTable
+
+
+def joined(prev: PlacedText, it: PlacedText) -> PlacedText:
+    """Two boxes of one printed line as one line (OCR and OFD cut a line into runs)."""
+    gap = it.x0 - prev.x1
+    return replace(
+        prev,
+        text=prev.text + (" " if gap > it.size * 1.5 else "") + it.text,
+        x1=it.x1,
+        bottom=max(prev.bottom, it.bottom),
+    )
+
+
+def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
     """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
     drop: set[tuple[int, int]] = set()
     seen: Counter[tuple[str, int]] = Counter()
     for pi, items in enumerate(pages):
         for ii, it in enumerate(items):
-            if "text" not in it:
+            if not isinstance(it, PlacedText):
                 continue
-            band = it["top"] < it["height"] * 0.1 or it["bottom"] > it["height"] * 0.9
-            if band and is_page_number(it["text"]):
+            band = it.top < it.height * 0.1 or it.bottom > it.height * 0.9
+            if band and is_page_number(it.text):
                 drop.add((pi, ii))
             elif band:
-                seen[(DIGITS.sub("#", it["text"]), round(it["top"] / 10))] += 1
+                seen[(DIGITS.sub("#", it.text), round(it.top / 10))] += 1
     if len(pages) >= 3:
         repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
         for pi, items in enumerate(pages):
             for ii, it in enumerate(items):
-                if "text" in it and (DIGITS.sub("#", it["text"]), round(it["top"] / 10)) in repeated:
+                if isinstance(it, PlacedText) and (DIGITS.sub("#", it.text), round(it.top / 10)) in repeated:
                     drop.add((pi, ii))
     return drop
 
@@ -53,70 +92,75 @@ def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     )
 
 
-def _stitch(pages: list[list[dict]]) -> None:
+def _stitch(pages: list[list[Placed]]) -> None:
     """A table that opens a page with as many columns as the table that closed the previous
     page goes on from it: mark it, and give a row cut by the break back its cell text."""
     for prev, cur in zip(pages, pages[1:]):
-        if not prev or not cur or "table" not in prev[-1] or "table" not in cur[0]:
+        if not prev or not cur:
             continue
-        a, b = prev[-1]["table"], cur[0]["table"]
+        above, below = prev[-1], cur[0]
+        if not isinstance(above, PlacedTable) or not isinstance(below, PlacedTable):
+            continue
+        a, b = above.rows, below.rows
         if not a or not b or len(a[-1]) != len(b[0]):
             continue
-        cur[0]["continued"] = True
+        cur[0] = below = replace(below, continued=True)
         if _fragment(b[0], a[-1]):
             last = tuple(x + y for x, y in zip(a[-1], b[0]))
-            prev[-1]["table"] = a[:-1] + (last,)
-            cur[0]["table"] = b[1:]
+            prev[-1] = replace(above, rows=a[:-1] + (last,))
+            cur[0] = replace(below, rows=b[1:])
 
 
 HEADING = 1.15  # a line set this much larger than the body is a heading
 HEADING_OCR = 1.25
 
 
-def _to_lines(items: list[dict], left: float, right: float, body: float) -> list[Line]:
+def _to_lines(items: list[Placed], left: float, right: float, body: float) -> list[Line]:
     lines: list[Line] = []
     center = (left + right) / 2
-    prev_title: dict | None = None
+    prev_title: PlacedText | None = None
     for it in items:
-        if "table" in it:
-            lines.append(Line("", table=it["table"], continued=it.get("continued", False)))
+        if isinstance(it, PlacedTable):
+            lines.append(Line("", table=it.rows, continued=it.continued))
             prev_title = None
             continue
-        cw = max(it["size"], 1.0)
+        cw = max(it.size, 1.0)
         # OCR boxes vary in height with the glyphs they hold: ask more of a heading there
-        heading = 1 if it["size"] > body * (HEADING_OCR if it.get("ocr") else HEADING) else None
-        short = it["x1"] - it["x0"] < (right - left) * 0.8
-        centred = short and it["x0"] > left + 2 * cw and abs((it["x0"] + it["x1"]) / 2 - center) < 2 * cw
+        heading = 1 if it.size > body * (HEADING_OCR if it.ocr else HEADING) else None
+        short = it.x1 - it.x0 < (right - left) * 0.8
+        centred = short and it.x0 > left + 2 * cw and abs((it.x0 + it.x1) / 2 - center) < 2 * cw
         # a title set larger (or centred) and wrapped onto a second line is one title
-        same_size = (
-            abs(it["size"] - prev_title["size"]) < max(0.5, 0.15 * it["size"]) if prev_title else False
-        )
+        same_size = abs(it.size - prev_title.size) < max(0.5, 0.15 * it.size) if prev_title else False
         if (
             prev_title is not None
             and heading is not None
             and same_size
-            and it["top"] - prev_title["bottom"] < it["size"]
+            and it.top - prev_title.bottom < it.size
         ):
             last = lines[-1]
-            lines[-1] = Line(last.text + it["text"], heading=last.heading)
+            lines[-1] = Line(last.text + it.text, heading=last.heading)
             prev_title = it
             continue
         # cut by the margin: reaches the right edge and starts at the left one (a
         # right-aligned signature line reaches the edge too, but starts far in)
-        wraps = right - it["x1"] < 2 * cw and it["x0"] < left + 4 * cw and not centred
-        lines.append(Line(it["text"], heading=heading, wraps=wraps))
+        wraps = right - it.x1 < 2 * cw and it.x0 < left + 4 * cw and not centred
+        lines.append(Line(it.text, heading=heading, wraps=wraps))
         prev_title = it if heading is not None else None
     return lines
 
 
-def pages_from_items(raw: list[list[dict]]) -> tuple[Page, ...]:
+# a page with no text line: sizes as an A4 page of 10-point type would have them
+NO_TEXT = PlacedText("", 0.0, 10.0, 0.0, 600.0, 10.0, 842.0)
+
+
+def pages_from_items(raw: list[list[Placed]]) -> tuple[Page, ...]:
     """Pages of positioned items (one list per page, 1-based numbers) laid out as pages."""
     drop = _furniture(raw)
     kept = [[it for ii, it in enumerate(items) if (pi, ii) not in drop] for pi, items in enumerate(raw)]
     _stitch(kept)
-    texts = [it for items in kept for it in items if "text" in it] or [{"size": 10.0, "x0": 0.0, "x1": 600.0}]
-    body = statistics.median(it["size"] for it in texts)
-    body_lines = [it for it in texts if abs(it["size"] - body) < 0.5] or texts
-    left = min(it["x0"] for it in body_lines)
-    right = max(it["x1"] for it in body_lines)
+    texts = [it for items in kept for it in items if isinstance(it, PlacedText)] or [NO_TEXT]
+    body = statistics.median(it.size for it in texts)
+    body_lines = [it for it in texts if abs(it.size - body) < 0.5] or texts
+    left = min(it.x0 for it in body_lines)
+    right = max(it.x1 for it in body_lines)
     return pages_from_lines([(i + 1, _to_lines(items, left, right, body)) for i, items in enumerate(kept)])

@@ -54,7 +54,9 @@ def _table_rows(tbl) -> tuple[tuple[str, ...], ...]:
     def text(tc) -> str:
         got = texts.get(tc)
         if got is None:
-            got = texts[tc] = "\n".join(Paragraph(p, None).text for p in tc.iterchildren(f"{W}p")).strip()
+            # a paragraph's text needs no story part: no parent is given
+            paras = (Paragraph(p, None).text for p in tc.iterchildren(f"{W}p"))  # type: ignore[arg-type]
+            got = texts[tc] = "\n".join(paras).strip()
         return got
 
     rows = []

@@ -94,7 +94,7 @@ class Pool:
         self.workers = max(1, workers)
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
-        self.ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        self.ctx: Any = mp.get_context("fork" if os.name == "posix" else "spawn")  # has .Process
         self.slots: list[_Slot] = []  # kept between runs: a worker's loaded models stay warm
 
     def __enter__(self) -> Pool:
@@ -203,7 +203,7 @@ class Forked:
         self._ok, self._value = ok, value
 
     def result(self) -> Any:
-        if not self._done:
+        if not self._done and self.pid is not None and self.read_fd is not None:
             import pickle
             import signal
 

@@ -148,11 +148,11 @@ def report_date(doc: Document) -> dt.date | None:
                 return d
     blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE]
     for b in reversed(blocks):
-        s = P.fold(b.text).strip()
-        dates = list(find_dates(s))
+        line = P.fold(b.text).strip()
+        dates = list(find_dates(line))
         if len(dates) == 1:
             d, a, e = dates[0]
-            rest = (s[:a] + s[e:]).strip()
+            rest = (line[:a] + line[e:]).strip()
             rest = STAMP.sub("", rest).strip()
             if not rest or (len(rest) <= 30 and ORG.match(rest)):
                 return d

@@ -101,7 +101,7 @@ def project_key(unit: str | None, name: str | None) -> str | None:
         return None
     s = YEARS.sub("", fold(name))
     s = PUNCT.sub("", s)
-    tokens = []
+    tokens: list[str] = []
     for w in words(s):
         w = w.strip()
         if not w or w in GENERIC:

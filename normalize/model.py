@@ -13,23 +13,31 @@ from decimal import Decimal
 from enum import Enum
 
 
-class ReportKind(str, Enum):
+class Code(str, Enum):
+    """A closed set of words the tables hold: printed and formatted as its word ("ok", not
+    "FileStatus.OK"), compared equal to it."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class ReportKind(Code):
     DEPT_OVERALL = "dept_overall"
     PROJECT = "project"
     UNKNOWN = "unknown"
 
 
-class Section(str, Enum):
+class Section(Code):
     """Where a problem item stands: 存在的问题, or 改进措施 / 下一步打算."""
 
     PROBLEMS = "problems"
     MEASURES = "measures"
 
-    __str__ = str.__str__  # printed and formatted as its value
-    __format__ = str.__format__
 
-
-class Check(str, Enum):
+class Check(Code):
     """The cross-checks' stable codes (the `findings.check` column)."""
 
     CONFLICTING_VALUES = "conflicting_values"
@@ -45,11 +53,8 @@ class Check(str, Enum):
     INDICATOR_SUM_NE_TOTAL = "indicator_sum_ne_total"
     GRADE_MISMATCH = "grade_mismatch"
 
-    __str__ = str.__str__  # printed and formatted as its value
-    __format__ = str.__format__
 
-
-class Severity(str, Enum):
+class Severity(Code):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

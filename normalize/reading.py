@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from decimal import Decimal
+from typing import Any, cast
 
 from extract.model import BlockKind, Document
 from normalize import checks, identity
@@ -28,7 +30,7 @@ from normalize.amounts import find_money
 from normalize.facts import scan
 from normalize.fields import PROJECTS, REPORTS, Kind
 from normalize.forms import segment_forms
-from normalize.model import AmountRow, Fact, Finding, Project, Records, Report, ReportKind, Where
+from normalize.model import AmountRow, Fact, Finding, Indicator, Project, Records, Report, ReportKind, Where
 from normalize.parts import Form, Reading, Row, Table, Text
 from normalize.problems import problems as text_problems
 from normalize.tables import read_form
@@ -172,29 +174,28 @@ def _unit(r: Reading, kind: ReportKind, keys: dict[str, str]) -> str | None:
 
 def projects(r: Reading) -> Reading:
     """One project per named form and per numbered project paragraph, in document order."""
-    sources = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
+    sources: list[Form | Text] = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
     out: list[Project] = []
     for s in sources:
-        seq = len(out) + 1
+        figures = {f: _first(s.facts, f) for f in FIGURES}
         if isinstance(s, Form):
             name = identity.clean_unit(s.name) or s.name or ""
             out.append(
                 Project(
-                    seq,
+                    len(out) + 1,
                     name,
-                    *(_first(s.facts, f) for f in FIGURES),
+                    **figures,
                     score=_first(s.facts, "self_score"),
                     grade=s.keys.get("grade"),
                     page=s.page,
                 )
             )
-        else:
-            assert s.item is not None
+        elif s.item is not None:
             out.append(
                 Project(
-                    seq,
+                    len(out) + 1,
                     s.item.name,
-                    *(_first(s.facts, f) for f in FIGURES),
+                    **figures,
                     score=_first(s.facts, "self_score"),
                     grade=_first(s.facts, "grade"),
                     summary=proj.summary(s.item.text),
@@ -204,13 +205,13 @@ def projects(r: Reading) -> Reading:
     rep = r.report
     if r.kind is ReportKind.PROJECT:
         if not out:
-            name = (
+            found = (
                 proj.named_project(r.doc.text)
                 or proj.title_project(_with_subtitle(r), rep.unit_name)
                 or proj.body_project(r.doc.text)
             )
-            if name:
-                out.append(Project(1, name, page=r.doc.pages[0].number))
+            if found:
+                out.append(Project(1, found, page=r.doc.pages[0].number))
         if len(out) == 1:  # the report is about this project: what the report states is its
             p = out[0]
             out[0] = replace(
@@ -225,7 +226,7 @@ def projects(r: Reading) -> Reading:
 def indicators(r: Reading) -> Reading:
     """Every form's indicator rows, a project form's under its project's name."""
     names = _project_names(r)
-    out = []
+    out: list[Indicator] = []
     for f in r.forms:
         out.extend(replace(i, project_name=names.get(f.order)) for i in f.indicators)
     return replace(r, indicators=tuple(out))
@@ -275,9 +276,8 @@ def amounts(r: Reading) -> Reading:
     # amounts read from table cells under a unit header (41.28 under 单位：万元)
     for (pg, start), f in fed.items():
         if (pg, start) not in seen:
-            rows.append(
-                AmountRow(f.field, f.label, f.raw, f.value, pg, f.where.start, f.where.end, f.context)
-            )
+            yuan = cast(Decimal, f.value)  # a money fact's value is yuan
+            rows.append(AmountRow(f.field, f.label, f.raw, yuan, pg, f.where.start, f.where.end, f.context))
     return replace(r, amounts=tuple(rows))
 
 
@@ -298,7 +298,7 @@ def _project_names(r: Reading) -> dict[tuple[int, int], str]:
 STEPS = (segment, read, report, projects, indicators, findings, amounts, problems)
 
 
-def _first(facts: Iterable[Fact], name: str):
+def _first(facts: Iterable[Fact], name: str) -> Any:
     return next((f.value for f in facts if f.field == name), None)
 
 

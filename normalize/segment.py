@@ -18,6 +18,7 @@ import sys
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 
 def _import_jieba():
@@ -80,7 +81,7 @@ NOT_ORG = frozenset(
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> Any:  # a jieba.Tokenizer (jieba is imported by _import_jieba, untyped)
     """jieba's dictionary with ours added. Its prefix table (half a million words) is kept
     pickled in the user's cache folder: a pickle loads in a third of the time of jieba's own
     marshal cache (0.5 s against 1.5 s here), and a run pays it before its workers start."""
