@@ -6,7 +6,9 @@ doc = read(Path("000.pdf"))        # -> Document, or raises ExtractError with a 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from extract.errors import CorruptFile, EmptyFile, EncryptedFile, ExtractError, TooLarge, UnsupportedFormat
@@ -35,94 +37,65 @@ def read(path: Path, fmt: Format | None = None) -> Document:
     """Read the file at `path` as the format its bytes say it is."""
     path = Path(path)
     fmt = fmt or sniff(path)
+    reader = FORMATS.get(fmt)
+    if reader is None or reader.function is None:
+        raise _refusal(path, fmt, reader)
+    module = importlib.import_module(reader.module)
+    return getattr(module, reader.function)(path, fmt)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """How a format is read: the function that reads it (`module.function(path, fmt)`), the
+    libraries under it (imported before workers fork), or why this version does not read it."""
+
+    module: str = ""
+    function: str | None = None
+    libraries: tuple[str, ...] = ()
+    refused: str | None = None
+
+
+# Every format a file's bytes can be, and how it is read. OCR's models load on a worker's
+# first scan, not before; a legacy Word file is read as the .docx LibreOffice makes of it;
+# pdfplumber is imported only for a page whose fonts pdfium cannot decode.
+WORD = ("extract.word", "docx")
+FORMATS: dict[Format, Reader] = {
+    Format.PDF: Reader("extract.pdf", "read_pdf", ("extract.pdf", "extract.lattice", "pypdfium2")),
+    Format.DOCX: Reader("extract.word", "read_docx", WORD),
+    Format.DOC: Reader("extract.convert", "read_converted", WORD),
+    Format.WPS: Reader("extract.convert", "read_converted", WORD),
+    Format.RTF: Reader("extract.convert", "read_converted", WORD),
+    Format.XLSX: Reader("extract.sheet", "read_xlsx", ("extract.sheet", "openpyxl")),
+    Format.XLS: Reader("extract.sheet", "read_xls", ("extract.sheet", "xlrd")),
+    Format.OFD: Reader("extract.ofd", "read_ofd", ("extract.ofd",)),
+    Format.IMAGE: Reader("extract.ocr", "read_picture"),
+    Format.TXT: Reader("extract.text", "read_text", ("extract.text",)),
+    Format.MD: Reader("extract.text", "read_text", ("extract.text",)),
+    Format.ZIP: Reader(refused="zip archives are not unpacked yet"),
+    Format.HTML: Reader(refused="an HTML page, not a report document"),
+}
+
+
+def _refusal(path: Path, fmt: Format, reader: Reader | None) -> ExtractError:
+    """Why a file is not read, in one line."""
     if fmt is Format.EMPTY:
-        raise EmptyFile("empty file (0 bytes)")
-    if fmt is Format.PDF:
-        from extract.pdf import read_pdf
-
-        return read_pdf(path)
-    if fmt is Format.DOCX:
-        from extract.word import read_docx
-
-        return read_docx(path)
-    if fmt is Format.XLSX:
-        from extract.sheet import read_xlsx
-
-        return read_xlsx(path)
-    if fmt is Format.XLS:
-        from extract.sheet import read_xls
-
-        return read_xls(path)
-    if fmt is Format.OFD:
-        from extract.ofd import read_ofd
-
-        return read_ofd(path)
-    if fmt in (Format.DOC, Format.WPS, Format.RTF):
-        # one file alone: one LibreOffice start (the run converts in batches instead)
-        import shutil
-        import tempfile
-
-        from extract.convert import to_docx
-
-        out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
-        try:
-            got = to_docx([(path, fmt.value)], out).get(path)
-            if not isinstance(got, Path):
-                raise got or CorruptFile("LibreOffice could not convert the file")
-            doc = read(got, Format.DOCX)
-            return Document(fmt, doc.pages, doc.page_count, doc.ocr, doc.warnings)
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
-    if fmt is Format.IMAGE:
-        from extract.ocr import read_picture
-
-        return read_picture(path)
-    if fmt in (Format.TXT, Format.MD):
-        from extract.text import read_text
-
-        return read_text(path, fmt)
+        return EmptyFile("empty file (0 bytes)")
     if fmt is Format.HTML and path.suffix.lower() == ".pdf":
-        raise UnsupportedFormat("not a PDF: the file is an HTML page (a saved web or error page)")
+        return UnsupportedFormat("not a PDF: the file is an HTML page (a saved web or error page)")
     named = f" (named {path.suffix})" if path.suffix else ""
     if fmt is Format.UNKNOWN:
-        raise UnsupportedFormat(f"unrecognised file: the bytes are not PDF, Word, Excel or text{named}")
-    reason = UNREAD.get(fmt, f"{fmt.value} files are not read yet")
-    raise UnsupportedFormat(f"{reason}{named}")
-
-
-# The readers and the libraries under them, by format (OCR's models load on a worker's
-# first scan; a legacy Word file is read as the .docx LibreOffice makes of it).
-READERS: dict[Format, tuple[str, ...]] = {
-    # pdfplumber only for a page whose fonts pdfium cannot decode: imported there, when needed
-    Format.PDF: ("extract.pdf", "extract.lattice", "pypdfium2"),
-    Format.DOCX: ("extract.word", "docx"),
-    Format.DOC: ("extract.word", "docx"),
-    Format.WPS: ("extract.word", "docx"),
-    Format.RTF: ("extract.word", "docx"),
-    Format.XLSX: ("extract.sheet", "openpyxl"),
-    Format.XLS: ("extract.sheet", "xlrd"),
-    Format.OFD: ("extract.ofd",),
-    Format.TXT: ("extract.text",),
-    Format.MD: ("extract.text",),
-}
+        return UnsupportedFormat(f"unrecognised file: the bytes are not PDF, Word, Excel or text{named}")
+    reason = reader.refused if reader and reader.refused else f"{fmt.value} files are not read yet"
+    return UnsupportedFormat(f"{reason}{named}")
 
 
 def preload(formats: Iterable[Format] | None = None) -> None:
     """Import the readers of these formats (all, by default) once, before worker processes
     fork: they share the modules, and no file pays for an import (up to a second in a fresh
     worker) against its time limit."""
-    import importlib
-
-    wanted = READERS if formats is None else {f: READERS.get(f, ()) for f in formats}
-    for name in dict.fromkeys(m for mods in wanted.values() for m in mods):
+    wanted = FORMATS.values() if formats is None else [FORMATS[f] for f in formats if f in FORMATS]
+    for name in dict.fromkeys(m for reader in wanted for m in reader.libraries):
         try:
             importlib.import_module(name)
         except ImportError:  # an optional reader's library is missing: its files say so
             pass
-
-
-# Formats recognised but not read by this version, with what a user should know.
-UNREAD = {
-    Format.ZIP: "zip archives are not unpacked yet",
-    Format.HTML: "an HTML page, not a report document",
-}

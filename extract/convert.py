@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extract.errors import CorruptFile, ExtractError, UnsupportedFormat
+from extract.model import Document, Format
 
 # LibreOffice names WPS files by the same filter as Word 97; we copy each file to a
 # neutral name with the suffix its bytes call for, so the import filter is chosen right.
@@ -100,3 +101,19 @@ def to_docx(items: Sequence[tuple[Path, str]], outdir: Path) -> dict[Path, Path 
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return results
+
+
+def read_converted(path: Path, fmt: Format) -> Document:
+    """One legacy file alone: one LibreOffice start, then its .docx read (a run converts
+    many in one batch instead, with `to_docx`)."""
+    from extract.word import read_docx
+
+    out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
+    try:
+        got = to_docx([(path, fmt.value)], out).get(path)
+        if not isinstance(got, Path):
+            raise got or CorruptFile("LibreOffice could not convert the file")
+        doc = read_docx(got)
+        return Document(fmt, doc.pages, doc.page_count, doc.ocr, doc.warnings)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)

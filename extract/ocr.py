@@ -242,7 +242,7 @@ def _merge_same_line(items: list[Placed]) -> list[Placed]:
     return out
 
 
-def read_picture(path):
+def read_picture(path, fmt=None):  # fmt: Format.IMAGE, as extract.read passes it
     """A photo or scan saved as an image (.jpg, .png, .tif; every frame of a TIFF a page)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 

@@ -74,7 +74,7 @@ def _page_items(root, height_mm: float) -> list[Placed]:
     return lines
 
 
-def read_ofd(path: Path) -> Document:
+def read_ofd(path: Path, fmt: Format = Format.OFD) -> Document:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

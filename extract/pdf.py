@@ -475,10 +475,20 @@ def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
     return items, (0 if tables else len(paths)), images > 0
 
 
-def read_pdf(path: Path) -> Document:
+def _pdfminer_errors() -> tuple[type[BaseException], ...]:
+    """What pdfminer and pdfplumber raise on a page they cannot parse."""
+    from pdfminer.pdfexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PSException, PdfminerException, MalformedPDFException)
+
+
+def read_pdf(path: Path, fmt: Format = Format.PDF) -> Document:
     """pdfium reads the text of every page (fast), and the tables of the pages with ruling
     lines (extract.lattice); pdfplumber the pages whose ruling lines made no table there
     (its own table finder) and the pages whose fonts pdfium cannot decode; OCR what is left."""
+    import pypdfium2 as pdfium
+
     doc = _open_pdfium(path)
     warnings: list[str] = []
     try:
@@ -501,22 +511,23 @@ def read_pdf(path: Path) -> Document:
                 lines_text = " ".join(it.text for it in items if isinstance(it, PlacedText))
                 if paths >= RULED or (lines_text and garbage(lines_text)):
                     plumb.append(i)
-        except EmptyFile:
-            raise
-        except Exception as exc:
+        except pdfium.PdfiumError as exc:  # pdfium could not load or read a page: a damaged file
             raise CorruptFile(
-                f"corrupt PDF: page {len(raw) + 1}: {type(exc).__name__}: {str(exc)[:80]}"
+                f"corrupt PDF: page {len(raw) + 1}: {str(exc)[:80] or type(exc).__name__}"
             ) from exc
+        # anything else is jixiao's own bug: it reaches the run, which keeps the file as a failed
+        # row naming the exception, never as a "corrupt PDF"
     finally:
         doc.close()
     if plumb:
+        unparsable = _pdfminer_errors()
         with _open(path) as pdf:
             try:
                 for i in plumb:
                     page = pdf.pages[i]
                     raw[i] = _page_lines(page)
                     page.flush_cache()
-            except Exception as exc:
+            except unparsable as exc:  # pdfminer could not parse the page: a damaged file
                 raise CorruptFile(f"corrupt PDF: page {i + 1}: {type(exc).__name__}") from exc
     # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
     need = [

@@ -120,7 +120,7 @@ def _fast_merges():
         Worksheet._clean_merge_range = full
 
 
-def read_xlsx(path: Path) -> Document:
+def read_xlsx(path: Path, fmt: Format = Format.XLSX) -> Document:
     import openpyxl
 
     try:
@@ -149,7 +149,7 @@ def read_xlsx(path: Path) -> Document:
     return Document(Format.XLSX, pages_from_lines(pages), len(pages))
 
 
-def read_xls(path: Path) -> Document:
+def read_xls(path: Path, fmt: Format = Format.XLS) -> Document:
     import xlrd
 
     try:

@@ -91,7 +91,7 @@ def _check_size(path: Path) -> None:
         raise CorruptFile(f"refused: docx inflates to {total // (1024 * 1024)} MiB (zip bomb?)")
 
 
-def read_docx(path: Path) -> Document:
+def read_docx(path: Path, fmt: Format = Format.DOCX) -> Document:
     import docx
     from docx.text.paragraph import Paragraph
 

@@ -227,3 +227,18 @@ def test_stderr_has_one_failed_line_per_failed_file_and_no_traceback(run):
         assert sum(name in ln for ln in failed_lines) == 1, name
     for name in GOOD + ("000_copy.txt",):
         assert not any(ln.endswith(name) or f"{name}:" in ln for ln in failed_lines)
+
+
+def test_a_bug_of_jixiaos_is_no_corrupt_pdf(tmp_path, monkeypatch):
+    # the file is sound: an error of jixiao's own reading code must say so, not blame the PDF
+    import extract.pdf
+    from jixiao.run import Input, process
+
+    def broken(page):
+        raise TypeError("unsupported operand type(s) for -: 'NoneType' and 'float'")
+
+    monkeypatch.setattr(extract.pdf, "_pdfium_lines", broken)
+    row = process(Input(SAMPLES / "000.pdf", "000.pdf")).file
+    assert row.status == "failed"
+    assert row.error.startswith("cannot read: TypeError: unsupported operand"), row.error
+    assert "corrupt" not in row.error
