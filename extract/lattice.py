@@ -16,10 +16,34 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from operator import itemgetter
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerances:
+    """How far apart (in points) ruling lines may be and still be one line, touch, or cross:
+    pdfplumber's TableSettings for its lattice strategy."""
+
+    edge_min_length: float = 3  # a shorter line is a glyph's stroke, not a rule
+    snap_x: float = 3  # parallel lines this close are one line
+    snap_y: float = 3
+    join_x: float = 3  # pieces of one line this close are one piece
+    join_y: float = 3
+    # a rule that stops this short of another still meets it. pdfplumber's default is 3; 2.5
+    # still meets a grid whose rules stop 2 pt short, while at 3 the framed text boxes of a
+    # real LibreOffice PDF (corpus/real r04: frames drawn 2.5-3 pt apart) join into cells, and
+    # the report's title and year ("2017年部门决算编制说明") vanish into a table
+    intersection_x: float = 2.5
+    intersection_y: float = 2.5
+
+
+# the tolerances every PDF page is read with: pdfplumber's page defaults but for the crossing
+# (see intersection_x); a grid whose rules stop 2 pt short is a table to pdfplumber and here
+PAGE_TOLERANCES = Tolerances()
 
 _box = itemgetter("x0", "top", "x1", "bottom")
 
@@ -74,9 +98,7 @@ def _join(edges: list[dict], orientation: str, tolerance: float) -> list[dict]:
     return joined
 
 
-def merge_edges(
-    edges: list[dict], snap_x: float = 3, snap_y: float = 3, join_x: float = 3, join_y: float = 3
-) -> list[dict]:
+def merge_edges(edges: list[dict], snap_x: float, snap_y: float, join_x: float, join_y: float) -> list[dict]:
     """Ruling lines drawn a little apart snapped together, and the pieces of one line joined
     (pdfplumber's merge_edges, which its table finder runs with 3 for every tolerance)."""
     if snap_x > 0 or snap_y > 0:
@@ -93,7 +115,7 @@ def merge_edges(
     return out
 
 
-def intersections(edges: list[dict], x_tolerance: float = 1, y_tolerance: float = 1) -> dict[Point, dict]:
+def intersections(edges: list[dict], x_tolerance: float, y_tolerance: float) -> dict[Point, dict]:
     """Where a vertical edge crosses (or touches, within the tolerances) a horizontal one:
     {(x, y): {"v": [edges], "h": [edges]}}, as pdfplumber's edges_to_intersections."""
     vs = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))

@@ -58,12 +58,28 @@ def _open(path: Path):
         raise CorruptFile(f"corrupt PDF: {name}: {str(exc)[:120] or 'unreadable'}") from exc
 
 
+@functools.cache
+def _plumber_settings() -> dict:
+    """pdfplumber's table settings with the tolerances every page is read with."""
+    from extract.lattice import PAGE_TOLERANCES as t
+
+    return {
+        "snap_x_tolerance": t.snap_x,
+        "snap_y_tolerance": t.snap_y,
+        "join_x_tolerance": t.join_x,
+        "join_y_tolerance": t.join_y,
+        "intersection_x_tolerance": t.intersection_x,
+        "intersection_y_tolerance": t.intersection_y,
+        "edge_min_length": t.edge_min_length,
+    }
+
+
 def _page_lines(page) -> list[Placed]:
     """Text lines and tables of one page as pdfplumber reads them, in reading order."""
     items: list[Placed] = []
     boxes = []
     if page.lines or page.rects:
-        for t in page.find_tables():
+        for t in page.find_tables(table_settings=_plumber_settings()):
             rows = tuple(tuple(_cell(c) for c in row) for row in t.extract())
             if len(rows) >= 1 and any(any(r) for r in rows):
                 boxes.append(t.bbox)
@@ -337,11 +353,12 @@ def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> l
     tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
     from extract import lattice
 
-    edges = [e for e in _edges(paths, height) if max(e["width"], e["height"]) >= 3]
+    t = lattice.PAGE_TOLERANCES
+    edges = [e for e in _edges(paths, height) if max(e["width"], e["height"]) >= t.edge_min_length]
     if len(edges) < 4:
         return []
-    edges = lattice.merge_edges(edges, 3, 3, 3, 3)
-    cells = lattice.cells(lattice.intersections(edges, 1, 1))
+    edges = lattice.merge_edges(edges, t.snap_x, t.snap_y, t.join_x, t.join_y)
+    cells = lattice.cells(lattice.intersections(edges, t.intersection_x, t.intersection_y))
     if not cells:
         return []
     texts = _cell_texts(cells, text, boxes, height)

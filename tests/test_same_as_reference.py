@@ -126,6 +126,41 @@ def test_lattice_finds_pdfplumbers_crossings_and_cells(seed):
         assert lattice.cells(ours) == T.intersections_to_cells(theirs)
 
 
+def _short_grid(gap: float) -> list[dict]:
+    """A 2 x 2 grid whose vertical rules stop `gap` points short of the outer horizontal ones
+    (a writer that draws each cell's sides apart)."""
+    xs, ys = (100, 200, 300), (100, 150, 200)
+    h = [
+        {"x0": xs[0], "x1": xs[-1], "top": y, "bottom": y, "width": 200, "height": 0, "orientation": "h"}
+        for y in ys
+    ]
+    v = [
+        {
+            "x0": x,
+            "x1": x,
+            "top": ys[0] + gap,
+            "bottom": ys[-1] - gap,
+            "width": 0,
+            "height": 100 - 2 * gap,
+            "orientation": "v",
+        }
+        for x in xs
+    ]
+    return h + v
+
+
+@pytest.mark.parametrize("gap", [0, 1, 2])
+def test_a_grid_whose_rules_stop_short_is_pdfplumbers_table(gap):
+    t = lattice.PAGE_TOLERANCES
+    edges = lattice.merge_edges(_short_grid(gap), t.snap_x, t.snap_y, t.join_x, t.join_y)
+    ours = lattice.cells(lattice.intersections(edges, t.intersection_x, t.intersection_y))
+    # pdfplumber's page default (intersection_tolerance 3) finds the same four cells
+    theirs = T.intersections_to_cells(
+        T.edges_to_intersections(T.merge_edges(_short_grid(gap), 3, 3, 3, 3), 3, 3)
+    )
+    assert len(ours) == 4 and ours == theirs
+
+
 def _row_cells(table) -> tuple[tuple[str, ...], ...]:
     """python-docx's reading, as extract.word read tables before."""
     rows = []
