@@ -84,14 +84,5 @@ class Document:
 
     @property
     def text(self) -> str:
-        """The pages' texts joined by newlines (offsets: see `page_starts`)."""
+        """The pages' texts joined by newlines."""
         return "\n".join(p.text for p in self.pages)
-
-    @property
-    def page_starts(self) -> tuple[int, ...]:
-        """Offset of each page's text within `text`."""
-        starts, pos = [], 0
-        for p in self.pages:
-            starts.append(pos)
-            pos += len(p.text) + 1
-        return tuple(starts)

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import extract
@@ -258,12 +259,26 @@ def _without_pandas() -> None:
         sys.meta_path.insert(0, _NoPandas())
 
 
-def work(task: tuple) -> list[Sealed]:
+class Job(str, Enum):
+    """What a pool task does."""
+
+    FILE = "file"  # read one file by its format's reader
+    LEGACY = "legacy"  # convert a batch of .doc/.wps/.rtf with one LibreOffice start, then read each
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One unit of a worker's work: the files it reads, each with its sha256 and planned format."""
+
+    job: Job
+    files: tuple[tuple[Input, str, Format], ...]
+
+
+def work(task: Task) -> list[Sealed]:
     """One pool task: a file, or a batch of legacy files."""
-    kind, payload = task
-    if kind == "legacy":
-        return [seal(r) for r in process_legacy(payload)]
-    inp, rid, _ = payload  # the format planned; the worker sniffs the bytes it reads again
+    if task.job is Job.LEGACY:
+        return [seal(r) for r in process_legacy(list(task.files))]
+    ((inp, rid, _),) = task.files  # the format planned; the worker sniffs the bytes it reads again
     return [seal(process(inp, rid))]
 
 
@@ -287,23 +302,19 @@ def _sniffed(path: Path, known: str) -> str:
         return known
 
 
-def _task_files(task: tuple) -> list[tuple[Input, str, str]]:
-    kind, payload = task
-    if kind == "legacy":
-        return [(inp, rid, fmt.value) for inp, rid, fmt in payload]
-    inp, rid, fmt = payload
-    return [(inp, rid, fmt.value)]
+def _task_files(task: Task) -> list[tuple[Input, str, str]]:
+    return [(inp, rid, fmt.value) for inp, rid, fmt in task.files]
 
 
 def plan(
     paths: Iterable[Path], out: Path, scratch: Path, reprocess: bool = False
-) -> tuple[list[tuple], list[Result], int, set[str]]:
+) -> tuple[list[Task], list[Result], int, set[str]]:
     """What to do: tasks for new files, rows for files that need no reading, the count
     skipped, and the report ids whose old rows go (redone by a newer extractor)."""
     known = file_versions(out)
     known_ids = {rid for rid, _ in known}
     drop: set[str] = set()
-    tasks: list[tuple] = []
+    tasks: list[Task] = []
     legacy: list[tuple[Input, str, Format]] = []
     settled: list[Result] = []
     skipped = 0
@@ -360,9 +371,9 @@ def plan(
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
-            tasks.append(("file", (inp, rid, fmt)))
+            tasks.append(Task(Job.FILE, ((inp, rid, fmt),)))
     for i in range(0, len(legacy), LEGACY_BATCH):
-        tasks.append(("legacy", legacy[i : i + LEGACY_BATCH]))
+        tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH])))
     return tasks, settled, skipped, drop
 
 
@@ -403,8 +414,8 @@ def ingest(
             done.extend(Result(r.file) for r in batch)  # keep the files rows, let the records go
             batch.clear()
 
-        def timeout_of(task: tuple) -> float:
-            return limits.timeout * (len(task[1]) if task[0] == "legacy" else 1)
+        def timeout_of(task: Task) -> float:
+            return limits.timeout * len(task.files)  # a legacy batch: each file's time
 
         if scheduler:
             stream = engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)

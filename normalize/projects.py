@@ -16,7 +16,6 @@ import regex
 
 from extract.layout import MARKER
 from normalize import patterns as P
-from normalize.model import Fact
 
 # trailing words after a project's name in an item head or a title
 NAME_TAIL = regex.compile(
@@ -169,7 +168,3 @@ def body_project(text: str) -> str | None:
         if name:
             return name
     return None
-
-
-def first(facts: list[Fact], field: str):
-    return next((f.value for f in facts if f.field == field), None)
