@@ -23,6 +23,7 @@ def warm(formats: Iterable[Any] | None = None) -> None:
     worker's first file does not pay for it against its time limit. `formats`: the
     extract.Format values of the files to come (all, by default)."""
     import extract
+    import normalize.reading  # noqa: F401  the parsers and their patterns, compiled once
     from normalize.segment import tokenizer
 
     extract.preload(formats)
