@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 
 from extract.model import Document
-from normalize.model import Fact, Indicator, Problem, Project, Report, ReportKind, Where
+from normalize.model import AmountRow, Fact, Finding, Indicator, Problem, Project, Report, ReportKind, Where
 from normalize.projects import Item
 
 
@@ -119,6 +119,6 @@ class Reading:
     projects: tuple[Project, ...] = ()
     sources: tuple[Form | Text, ...] = ()  # each project's form or numbered paragraph
     indicators: tuple[Indicator, ...] = ()
-    findings: tuple = ()
-    amounts: tuple = ()
+    findings: tuple[Finding, ...] = ()
+    amounts: tuple[AmountRow, ...] = ()
     problems: tuple[Problem, ...] = ()
