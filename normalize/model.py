@@ -25,8 +25,13 @@ class Code(str, Enum):
 
 
 class ReportKind(Code):
+    """What a file is (SCHEMA.md): the evaluation of a unit's whole spending, of one project,
+    a table of targets set (nothing evaluated), no performance document at all, or else."""
+
     DEPT_OVERALL = "dept_overall"
     PROJECT = "project"
+    TARGET = "target"
+    OTHER = "other"
     UNKNOWN = "unknown"
 
 

@@ -110,7 +110,10 @@ class Reading:
 
     doc: Document
     title: str | None = None
-    blocks: tuple[Text | Table, ...] = ()
+    blocks: tuple[Text | Table, ...] = ()  # after the scope step, only those that speak for the evaluation
+    package: bool = False  # a 决算 / 预算 disclosure package (normalize.scope)
+    performance: bool = True  # the file speaks of performance at all
+    evidence: tuple[str, ...] = ()  # what its evaluation parts are called: headings, titles
     text: tuple[Text, ...] = ()
     forms: tuple[Form, ...] = ()
     kind: ReportKind = ReportKind.UNKNOWN

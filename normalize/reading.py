@@ -1,6 +1,7 @@
 """`records(doc)`: a Document read in named steps, each a plain function `Reading -> Reading`.
 
     collect    the document's headings, paragraphs and tables, in order, with where they stand
+    scope      only what speaks for the evaluation: all of a report, a 决算 package's evaluation parts
     segment    each paragraph is report text or a numbered project item; tables into forms
     read       each part's facts: a paragraph's sentences, a form's rows
     report     who reports, on what, for which year, and the report's own figures
@@ -26,6 +27,7 @@ from normalize import checks, identity
 from normalize import keys as linking
 from normalize import patterns as P
 from normalize import projects as proj
+from normalize import scope as scoping
 from normalize.amounts import find_money
 from normalize.facts import scan
 from normalize.fields import PROJECTS, REPORTS, Kind
@@ -85,6 +87,19 @@ def _rows(cells: tuple[tuple[str, ...], ...], page: int | None, base: int, text:
     return tuple(out)
 
 
+def scope(r: Reading) -> Reading:
+    """Only the blocks that speak for the evaluation: all of a report, a package's evaluation parts."""
+    s = scoping.scope(r.blocks)
+    blocks = tuple(b for b, keep in zip(r.blocks, s.inside) if keep)
+    texts = [scoping.squash(b.text) for b in blocks if isinstance(b, Text)]
+    evidence = (
+        *s.headings,
+        *scoping.table_titles(blocks),
+        *(t for t in texts if len(t) <= scoping.COVER_MAX),
+    )
+    return replace(r, blocks=blocks, package=s.package, performance=s.performance, evidence=evidence)
+
+
 def segment(r: Reading) -> Reading:
     """Each paragraph marked a numbered project item or left report text; the tables cut into forms."""
     text = tuple(replace(t, item=proj.item(t.text, t.page, t.start)) for t in r.blocks if isinstance(t, Text))
@@ -121,7 +136,9 @@ def _items(r: Reading) -> list[Text]:
 def report(r: Reading) -> Reading:
     """The report's kind, unit, year and date, and its figures: the first each own part states."""
     stated = _project_count("\n".join(t.text for t in r.text if t.item is None))
-    kind = identity.report_kind(r.title, r.doc.text, len(_named(r)) + len(_items(r)), stated)
+    kind = _kind(r, stated)
+    if kind is ReportKind.OTHER:  # no performance document: nothing of it is an evaluation figure
+        return replace(r, kind=kind, report=Report(report_kind=kind, title=r.title))
     own = _own_forms(r, kind)
     # the report's text and its own tables in document order; a project report states its
     # figures in its project's form first (the standard's place for them), then in its text
@@ -146,6 +163,27 @@ def report(r: Reading) -> Reading:
         unit_key=linking.unit_key(unit),
     )
     return replace(r, kind=kind, report_facts=tuple(facts), report=report)
+
+
+def _kind(r: Reading, stated: int | None) -> ReportKind:
+    """What the file is: no performance document; a table of targets only; the evaluation of
+    a unit's whole spending or of one project (a package says so in its evaluation parts)."""
+    if not r.performance:
+        return ReportKind.OTHER
+    n = len(_named(r)) + len(_items(r))
+    indicators = [i for f in r.forms for i in f.indicators]
+    if (
+        indicators
+        and all(i.actual is None and i.score is None for i in indicators)
+        and any(scoping.TARGET_TITLE.search(e) for e in r.evidence)
+    ):
+        return ReportKind.TARGET
+    if r.package:
+        said = " ".join(r.evidence) + " ".join(t.text for t in r.text)
+        if scoping.DEPT_EVALUATION.search(scoping.squash(said)):
+            return ReportKind.DEPT_OVERALL
+        return ReportKind.PROJECT if n == 1 and not r.forms[1:] else ReportKind.UNKNOWN
+    return identity.report_kind(r.title, r.doc.text, n, stated)
 
 
 def _in_order(r: Reading, forms: list[Form]) -> list[Fact]:
@@ -174,6 +212,8 @@ def _unit(r: Reading, kind: ReportKind, keys: dict[str, str]) -> str | None:
 
 def projects(r: Reading) -> Reading:
     """One project per named form and per numbered project paragraph, in document order."""
+    if r.kind is ReportKind.OTHER:
+        return r
     sources: list[Form | Text] = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
     out: list[Project] = []
     for s in sources:
@@ -225,6 +265,8 @@ def projects(r: Reading) -> Reading:
 
 def indicators(r: Reading) -> Reading:
     """Every form's indicator rows, a project form's under its project's name."""
+    if r.kind is ReportKind.OTHER:
+        return r
     names = _project_names(r)
     out: list[Indicator] = []
     for f in r.forms:
@@ -234,6 +276,8 @@ def indicators(r: Reading) -> Reading:
 
 def findings(r: Reading) -> Reading:
     """The cross-checks: the report against itself, and each form against its own figures."""
+    if r.kind is ReportKind.OTHER:
+        return r
     rep = r.report
     out: list[Finding] = checks.check(rep, r.projects, r.report_facts)
     bands = checks.bands(r.doc.text)
@@ -251,26 +295,24 @@ def findings(r: Reading) -> Reading:
 
 
 def amounts(r: Reading) -> Reading:
-    """Every money amount in the text, each tied to the field it fed where it fed one."""
+    """Every money amount of the evaluation's text, each tied to the field it fed where it fed one."""
+    if r.kind is ReportKind.OTHER:
+        return r
     facts = [f for t in r.text for f in t.facts] + [f for form in r.forms for f in form.facts]
     fed = {(f.where.page, f.where.start): f for f in facts if f.money}
+    texts = {p.number: p.text for p in r.doc.pages}
     rows: list[AmountRow] = []
     seen = set()
-    for page in r.doc.pages:
-        for m in find_money(page.text):
-            f = fed.get((page.number, m.start))
-            seen.add((page.number, m.start))
-            ctx = page.text[max(0, m.start - 30) : m.end + 30].replace("\n", " ")
+    for page, a, b in _spans(r):
+        text = texts[page]
+        for m in find_money(text[a:b]):
+            start, end = a + m.start, a + m.end
+            f = fed.get((page, start))
+            seen.add((page, start))
+            ctx = text[max(0, start - 30) : end + 30].replace("\n", " ")
             rows.append(
                 AmountRow(
-                    f.field if f else None,
-                    f.label if f else None,
-                    m.raw,
-                    m.yuan,
-                    page.number,
-                    m.start,
-                    m.end,
-                    ctx,
+                    f.field if f else None, f.label if f else None, m.raw, m.yuan, page, start, end, ctx
                 )
             )
     # amounts read from table cells under a unit header (41.28 under 单位：万元)
@@ -281,9 +323,30 @@ def amounts(r: Reading) -> Reading:
     return replace(r, amounts=tuple(rows))
 
 
+def _spans(r: Reading) -> list[tuple[int | None, int, int]]:
+    """(page, start, end) of each block in scope, runs of neighbours joined."""
+    out: list[tuple[int | None, int, int]] = []
+    for b in r.blocks:
+        page, a, e = (
+            (b.page, b.start, b.start + len(b.text))
+            if isinstance(b, Text)
+            else (b.page, b.rows[0].where.start, b.rows[-1].where.end)
+            if b.rows
+            else (b.page, 0, 0)
+        )
+        if out and out[-1][0] == page and out[-1][2] + 1 >= a:
+            out[-1] = (page, out[-1][1], max(e, out[-1][2]))
+        else:
+            out.append((page, a, e))
+    return out
+
+
 def problems(r: Reading) -> Reading:
     """The 存在的问题 / 改进措施 items of the report's text, then each project form's own."""
-    out = list(text_problems(b for pg in r.doc.pages for b in pg.blocks))
+    if r.kind is ReportKind.OTHER:
+        return r
+    inside = {(t.page, t.start) for t in r.blocks if isinstance(t, Text)}
+    out = list(text_problems(b for pg in r.doc.pages for b in pg.blocks if (pg.number, b.start) in inside))
     names = _project_names(r)
     for f in r.forms:
         out += [replace(x, project_name=names.get(f.order)) for x in f.problems]
@@ -295,7 +358,7 @@ def _project_names(r: Reading) -> dict[tuple[int, int], str]:
     return {s.order: p.project_name for p, s in zip(r.projects, r.sources) if isinstance(s, Form)}
 
 
-STEPS = (segment, read, report, projects, indicators, findings, amounts, problems)
+STEPS = (scope, segment, read, report, projects, indicators, findings, amounts, problems)
 
 
 def _first(facts: Iterable[Fact], name: str) -> Any:
