@@ -110,8 +110,13 @@ def read_docx(path: Path, fmt: Format = Format.DOCX) -> Document:
             if tag == "p":
                 para = Paragraph(child, parent)
                 text = para.text
-                if text.strip():
-                    lines.append(Line(text, heading=_heading_level(walk_styles[0](child))))
+                level = _heading_level(walk_styles[0](child))
+                # a paragraph broken by line breaks (a WPS habit: a whole cover page, or a
+                # title and a heading, in one paragraph) is lines, which join_broken mends
+                # back into paragraphs where a sentence runs on
+                for piece in (text.split("\n") if level is None else [text]):
+                    if piece.strip():
+                        lines.append(Line(piece, heading=level))
             elif tag == "tbl":
                 rows = _table_rows(child)
                 if any(any(c for c in r) for r in rows):
