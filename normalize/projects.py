@@ -20,6 +20,7 @@ from normalize import patterns as P
 # trailing words after a project's name in an item head or a title
 NAME_TAIL = regex.compile(
     r"(?:(?:支出)?(?:整体)?绩效(?:目标)?(?:自评|自我评价|评价)(?:综述|情况|结果|报告|表)?(?:的报告)?|"
+    r"(?:支出)?绩效目标(?:实际)?完成情况(?:综述)?|(?:支出)?绩效目标(?:全面|全部|基本)?完成|"
     r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$"
 )
 # a project's name ends with one of these
@@ -28,7 +29,9 @@ PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专�
 NOT_PROJECT = regex.compile(
     r"(?:情况|概况|背景|目标|问题|措施|经验|做法|结论|建议|结果|管理|分析|依据|范围|原则|方法|"
     r"指标|内容|组织|依据|对象|安排|说明|意见|总结|成效|效益)$|^(?:项目|资金|经费|专项)|"
-    r"我|本单位|本部门|未|没有|出现|较大"
+    r"我|本单位|本部门|未|没有|出现|较大|"
+    # a line of the budget's functional classification is no project: 农林水支出（类）农村综合改革（款）…（项）
+    r"[(（]类[)）].*[(（]款[)）]|[(（]款[)）].*[(（]项[)）]"
 )
 # words of a sentence, not of a name: "…共下达105万元,用于实施…项目"
 SENTENCE_WORDS = regex.compile(r"用于|下达|共计|\d+(?:\.\d+)?\s*(?:万元|元|亿元)|^(?:财政|预算)?支出项目$")
@@ -37,6 +40,37 @@ HEAD_END = regex.compile(r"[：:，,。；;!！]")
 ITEM_NUMBER = regex.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))\s*"
 )
+
+
+# a paragraph with no number that reports on one project by its name (a 决算 package's
+# 项目绩效目标完成情况 part): "“乡镇基本财力保障”项目绩效目标完成情况综述。项目全年预算数37万元…",
+# "农村危旧房改项目绩效目标全面完成。"
+REPORTED_PROJECT = regex.compile(
+    r"^[“\"]?[^，。,；;：:“”\"]{2,40}?[”\"]?(?:项目|经费|资金)?(?:支出)?绩效目标(?:实际)?(?:完成情况综述|全面完成|全部完成)"
+)
+QUOTES = regex.compile(r"[“”\"]")
+
+
+# a form whose 项目名称 is the unit's whole budget is the unit's own form, no project
+# (LABELING.md: 部门预算整体支出项目)
+WHOLE_BUDGET = regex.compile(r"(?:部门|单位)(?:预算)?整体(?:支出)?(?:项目)?$")
+
+
+def same_project(a: str, b: str) -> bool:
+    """Two writings of one project's name: the form's 乡镇财力保障 and the text's 乡镇基本财力保障项目."""
+    from difflib import SequenceMatcher
+
+    x, y = (SQUASH_NAME.sub("", P.fold(n)) for n in (a, b))
+    if not x or not y:
+        return False
+    if x == y or (min(len(x), len(y)) >= 4 and (x in y or y in x)):
+        return True
+    return SequenceMatcher(None, x, y).ratio() >= SAME_NAME
+
+
+# what a name may differ by and stay the same name: spaces, quotes, brackets, a trailing 项目
+SQUASH_NAME = regex.compile(r"[\s“”\"'()（）]|项目$")
+SAME_NAME = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +110,15 @@ def project_name(head: str) -> str | None:
 
 
 def item(text: str, page: int | None, start: int) -> Item | None:
-    """A numbered paragraph that is about one project, or None."""
+    """A numbered paragraph that is about one project, or one that opens by reporting on one
+    by its name; or None."""
     m = ITEM_NUMBER.match(text)
-    if not m or not MARKER.match(text):
+    if m and MARKER.match(text):
+        rest = text[m.end() :]
+    elif REPORTED_PROJECT.match(P.fold(text)):
+        rest = QUOTES.sub("", text)  # “乡镇基本财力保障”项目 -> 乡镇基本财力保障项目
+    else:
         return None
-    rest = text[m.end() :]
     # the head runs to the first punctuation; a name with a comma in it
     # ("村内干道,巷道路面硬化建设项目") runs on to the next
     cut = 0

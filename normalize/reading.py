@@ -105,7 +105,11 @@ def segment(r: Reading) -> Reading:
     text = tuple(replace(t, item=proj.item(t.text, t.page, t.start)) for t in r.blocks if isinstance(t, Text))
     blocks = {t.order: t for t in text}
     ordered = tuple(blocks[b.order] if isinstance(b, Text) else b for b in r.blocks)
-    return replace(r, blocks=ordered, text=text, forms=segment_forms(ordered))
+    forms = tuple(
+        replace(f, name=None) if f.name and proj.WHOLE_BUDGET.search(proj.QUOTES.sub("", f.name)) else f
+        for f in segment_forms(ordered)
+    )  # the unit's own form (部门预算整体支出项目)
+    return replace(r, blocks=ordered, text=text, forms=forms)
 
 
 def read(r: Reading) -> Reading:
@@ -215,9 +219,14 @@ def projects(r: Reading) -> Reading:
     if r.kind is ReportKind.OTHER:
         return r
     sources: list[Form | Text] = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
+    told = _told_twice(sources)
+    twice = {id(t) for t in told.values()}
+    sources = [s for s in sources if id(s) not in twice]
     out: list[Project] = []
     for s in sources:
-        figures = {f: _first(s.facts, f) for f in FIGURES}
+        also = told.get(id(s))  # the paragraph that reports on this form's project too
+        facts = [*s.facts, *(also.facts if also is not None else ())]
+        figures = {f: _first(facts, f) for f in FIGURES}
         if isinstance(s, Form):
             name = identity.clean_unit(s.name) or s.name or ""
             out.append(
@@ -225,7 +234,7 @@ def projects(r: Reading) -> Reading:
                     len(out) + 1,
                     name,
                     **figures,
-                    score=_first(s.facts, "self_score"),
+                    score=_first(facts, "self_score"),
                     grade=s.keys.get("grade"),
                     page=s.page,
                 )
@@ -261,6 +270,20 @@ def projects(r: Reading) -> Reading:
             )
     out = [replace(p, project_key=linking.project_key(rep.unit_name, p.project_name)) for p in out]
     return replace(r, projects=tuple(out), sources=tuple(sources))
+
+
+def _told_twice(sources: list[Form | Text]) -> dict[int, Text]:
+    """A form's project that a paragraph also reports on, by name (a 决算 package's text lists
+    “乡镇基本财力保障”项目 with its figures, then its form names 乡镇财力保障): form id -> paragraph."""
+    items = [s for s in sources if isinstance(s, Text) and s.item is not None]
+    out: dict[int, Text] = {}
+    for f in sources:
+        if isinstance(f, Form) and f.name:
+            match = next((t for t in items if t.item and proj.same_project(f.name, t.item.name)), None)
+            if match is not None:
+                out[id(f)] = match
+                items.remove(match)
+    return out
 
 
 def indicators(r: Reading) -> Reading:

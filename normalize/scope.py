@@ -62,6 +62,9 @@ RANK = (
     regex.compile(r"^\d{1,2}\s*[、.．](?!\d)"),
     regex.compile(r"^[（(]\s*\d{1,2}\s*[)）]"),
 )
+# the parts every 决算 / 预算 package has, by the template, also where their 第X部分 is left
+# out: 部门概况, …部门决算情况说明, 名词解释, 附表 (an outermost part: rank 0)
+TEMPLATE_PART = regex.compile(r"^(?:名词解释|(?:部门|单位)概况|.{0,24}(?:决算|预算)(?:编制|情况)?说明|附表)$")
 HEADING_MAX = 40  # a longer paragraph is text, whatever its number
 UNNUMBERED_MAX = 25  # a heading with no number is short: 预算绩效管理情况, 单位整体支出绩效目标表
 TERMINAL = regex.compile(r"[。；;！？!?]$")
@@ -84,6 +87,8 @@ def rank(text: str) -> int | None:
     s = P.fold(text).strip().lstrip("# ")
     if len(squash(s)) > HEADING_MAX:
         return None
+    if TEMPLATE_PART.match(squash(s).rstrip("。")):
+        return 0
     for r, pattern in enumerate(RANK):
         if pattern.match(s):
             return r
