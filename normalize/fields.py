@@ -76,6 +76,7 @@ BUDGET_INITIAL = Field(
         "年初预算金额",
     ),
     columns=("年初预算数", "年初预算", "年初批复数", "年初数"),
+    cells=("年初预算数", "年初预算"),
 )
 BUDGET_ADJUSTED = Field(
     "budget_adjusted",
@@ -108,6 +109,7 @@ BUDGET_ADJUSTED = Field(
         "部门预算总金额",
     ),
     columns=("全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数"),
+    cells=("预算数", "全年预算数", "调整后预算数"),  # | 预算数: | 37 | 执行数: | 37 | (完成情况表)
 )
 EXPENDITURE = Field(
     "expenditure",
@@ -145,6 +147,7 @@ EXPENDITURE = Field(
         "执行金额",
     ),
     columns=("全年执行数", "预算执行数", "执行数", "实际支出", "全年实际支出", "决算数"),
+    cells=("执行数", "全年执行数", "预算执行数"),
 )
 EXECUTION_RATE = Field(
     "execution_rate",
@@ -239,7 +242,8 @@ SELF_SCORE = Field(
         "最终得分",
         "得分",
     ),
-    rows=("总分", "总得分", "合计得分", "综合得分", "自评总分"),
+    # a form's last row (合计 | … | 100 | 95), a rubric's first (评价得分 | … | 97)
+    rows=("总分", "总得分", "合计得分", "综合得分", "自评总分", "合计", "评价得分"),
 )
 PROJECT_COUNT = Field("project_count", Kind.INT, "项目个数", "报告所称涵盖的项目数")
 TITLE = Field("title", Kind.TEXT, "报告标题")
@@ -315,7 +319,7 @@ ACTUAL = Field(
     ),
 )
 WEIGHT = Field("weight", Kind.SCORE, "分值", columns=("分值", "权重"))
-INDICATOR_SCORE = Field("score", Kind.SCORE, "得分", columns=("得分", "自评得分"))
+INDICATOR_SCORE = Field("score", Kind.SCORE, "得分", columns=("得分", "自评得分", "评价得分"))
 DEVIATION_REASON = Field(
     "deviation_reason",
     Kind.TEXT,

@@ -92,9 +92,10 @@ PROJECT_COUNT = regex.compile(
 # the grade a report states: "评价等级为优秀", "等次：良", "自评为优"
 GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中差])(?![化势质先惠点等])")
 
-# a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表 (in a short line:
+# a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表, 部门整体支出绩效评价
+# 得分表, 项目支出绩效目标完成情况表, 单位预算项目支出绩效目标表 (in a short line:
 # a form starts there, a problems section ends there)
-FORM_TITLE = regex.compile(r"自评表|绩效评价表")
+FORM_TITLE = regex.compile(r"自评表|绩效评价表|评价得分表|绩效目标(?:完成情况)?表|绩效目标申报表")
 
 # an indicator's target or actual value: "≥120盏", ">=90%", "=100%", "≤85万元", "2.6亿元", "每亩100"
 MEASURE = regex.compile(

@@ -76,7 +76,14 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     **{f.name: f.columns for f in (F.ACTUAL, F.WEIGHT, F.INDICATOR_SCORE, F.DEVIATION_REASON)},
 }
 # a level's weight written into its cell: "产出指标(70分)", "效益指标30分", "目标任务15分"
-LEVEL_WEIGHT = regex.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]|\d+(?:\.\d+)?\s*分)$")
+# a level's weight written into its cell: "产出指标(70分)", "效益指标30分", "目标任务15分", a bonus or a
+# penalty "绩效管理创新(+5分)", "扣分项（-5分）"; or before the name: "（20分） 项目决策", "（10） 绩效目标",
+# "（特性指标70分） 项目绩效" (a rubric's 得分表)
+WEIGHT = r"[+\-−]?\d+(?:\.\d+)?"
+LEVEL_WEIGHT = regex.compile(rf"\s*(?:[(（]\s*(?P<w>{WEIGHT})\s*分?\s*[)）]|(?P<w>{WEIGHT})\s*分)$")
+LEADING_WEIGHT = regex.compile(rf"^[(（][^()（）]{{0,8}}?(?P<w>{WEIGHT})\s*分?\s*[)）]\s*(?=\S)")
+# rows that close an indicator table: its conclusion (评价结论 | 总评分（X） 优秀（X≥90分)…), its notes
+CLOSING_ROW = regex.compile(r"^(?:评价结论|评价结果|结论|备注|说明|填表说明|填报说明|填表人|审核人)[:：]?$")
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
 # a row label of a problems cell: 存在问题 | …; longer cells are sentences, not labels
 PROBLEM_LABEL_MAX = 20
@@ -94,6 +101,8 @@ def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 
 FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
+# a money field's key cell, its figure to its right: | 预算数: | 37 | 执行数: | 37 |
+MONEY_KEYS = _by_word({f.name: f.cells for f in MONEY_COLUMNS})
 INDICATOR_WORDS = _by_word(INDICATOR_COLUMNS)
 KEY_WORDS = _by_word(KEY_CELLS)
 # every word that heads a column or names a key: a key's value is none of them (a header
@@ -226,6 +235,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     indicators: list[Indicator] = []
     problems: list[Problem] = []
     unit, header, score_col, ind_header, levels = st.unit, st.header, st.score_col, st.ind_header, st.levels
+    since = 0  # indicator rows read since their header
     total_score = None
     funds: Funds | None = st.funds
     for r in rows:
@@ -241,7 +251,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
         if {"level1", "level2"} <= icols.keys() or {"level3", "target"} <= icols.keys():
             if icols == ind_header:
                 continue  # the header repeated on the next page: the levels carry on
-            ind_header, levels = icols, [None, None]
+            ind_header, levels, header, since = icols, [None, None], None, 0
             if "score" in icols:
                 score_col = icols["score"]
             continue
@@ -280,7 +290,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             )
             continue
         header = None
-        # the final score of the form
+        # the final score of the form (a rubric states it first: 评价得分 | … | 97)
         if SCORE_ROW.match(cells[first]):
             if score_col is not None and score_col < len(row):
                 raw, at = _cell_at(where, row, score_col)
@@ -288,13 +298,17 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 if v is not None:
                     facts.append(Fact("self_score", v, raw, cells[first], at, " | ".join(row)))
                     total_score = v
-            ind_header = None
+            if since:
+                ind_header = None  # it closes the indicators above it
             continue
+        if CLOSING_ROW.match(cells[first]):
+            ind_header = None
         # indicator rows (a key row repeated on the next page is not one: 项目名称 | X)
         if ind_header is not None and not any(key_of(c) for c in cells):
             ind = _indicator(row, ind_header, levels, page)
             if ind is not None:
                 indicators.append(ind)
+                since += 1
                 continue
         # a problems cell: 存在问题 | 1.资金拨付滞后；2.…
         section = section_of(cells[first]) if len(cells[first]) <= PROBLEM_LABEL_MAX else None
@@ -310,11 +324,30 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 value = key_value(row, i)
                 if value and key not in keys:
                     keys[key] = value
+            elif c.rstrip(":：") in MONEY_KEYS and c != (cells[i - 1] if i else ""):
+                fact = _money_key(row, i, where, unit, MONEY_KEYS[c.rstrip(":：")][0])
+                if fact is not None:
+                    facts.append(fact)
             elif c and not P.BARE_NUMBER.match(c):
                 text_i, at = _cell_at(where, row, i)
                 facts.extend(scan(text_i, page, at.start))
     state = TableState(unit, header, score_col, ind_header, levels, funds)
     return _Rows(tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score)
+
+
+def _money_key(row: Sequence[str], i: int, where: Where, unit: Unit | None, name: str) -> Fact | None:
+    """The figure a money key cell names in the cell to its right: | 预算数: | 37 | (万元 from the
+    row's label or the table's unit)."""
+    label = squash(row[i])
+    for j in range(i + 1, len(row)):
+        c = squash(row[j])
+        if c and c != label:
+            raw, at = _cell_at(where, row, j)
+            value = parse_money(raw, unit)
+            if value is None:
+                return None
+            return Fact(name, value, raw, label.rstrip(":："), at, " | ".join(row), True)
+    return None
 
 
 def _funds_money(row: Sequence[str], header: dict[str, int], unit: Unit | None) -> dict:
@@ -338,24 +371,55 @@ def _cell(row: Sequence[str], cols: dict[str, int], name: str) -> str | None:
     return v or None
 
 
+# the standard names of the first and second levels (the Ministry of Finance's framework of
+# 共性指标): a row whose 二级 and 三级 cells hold them stands one column to the right
+LEVEL1_NAMES = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标"})
+LEVEL2_NAMES = frozenset(
+    {
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+        "满意度指标",
+    }
+)
+
+
+def _level(cell: str) -> str:
+    """A level's name without the weight written into its cell: '（20分） 项目决策' -> '项目决策'."""
+    return LEVEL_WEIGHT.sub("", LEADING_WEIGHT.sub("", cell)).strip()
+
+
 def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int | None) -> Indicator | None:
     l1, l2, l3 = _cell(row, cols, "level1"), _cell(row, cols, "level2"), _cell(row, cols, "level3")
+    target = _cell(row, cols, "target")
+    if l2 in LEVEL1_NAMES and l3 in LEVEL2_NAMES and l1 not in LEVEL1_NAMES:
+        # a template row one column to the right: | 项目完成指标 | 产出指标 | 数量指标 | 辖区危旧房改造覆盖率 | 不低于50% |
+        # under 一级 | 二级 | 三级 | 预期指标值 | 实际完成指标值 (the real r02): the name in the 预期 column
+        l1, l2, l3, target = l2, l3, target, None
     # a merged cell is empty below its first row in a PDF, repeated in Word: carry it down
     if l1:
-        levels[0] = LEVEL_WEIGHT.sub("", l1).strip()
+        levels[0] = _level(l1)
         levels[1] = None
     if l2:
-        levels[1] = LEVEL_WEIGHT.sub("", l2).strip()
+        levels[1] = _level(l2)
     if not l3 or l3 in ("……", "...", "…"):
         return None
     l3 = TEMPLATE_NO.sub("", l3).strip()
+    # a 得分表 writes the indicator's weight into its name: "相关性（5分）" (no 分值 column)
+    named = LEVEL_WEIGHT.search(l3)
+    l3 = _level(l3)
     if not l3:
         return None
-    target = _cell(row, cols, "target")
     if "nature" in cols or "measure" in cols:
         parts = [_cell(row, cols, "nature"), target, _cell(row, cols, "measure")]
         target = "".join(p for p in parts if p) or None
-    weight = _cell(row, cols, "weight")
+    weight = _cell(row, cols, "weight") or (named.group("w").lstrip("+").replace("−", "-") if named else None)
     score = _cell(row, cols, "score")
     actual = _cell(row, cols, "actual")
     t, a = measure(target), measure(actual)
