@@ -24,8 +24,9 @@ WINDOW = {"money": 40, "percent": 16, "score": 14, "grade": 8}
 STOP = regex.compile(r"[。；;！？!?\n]|,(?!\d{3}(?!\d))")  # folded text: ， is ,; 2,345.60 is one number
 
 # Words that, right before a label, say the figure is not the unit's own (per-capita,
-# last year's, a share): "上年预算数", "人均公用经费", "较上年"
-NOT_OWN = regex.compile(r"(?:上年|去年|上一年|同比|人均|较|比)$")
+# last year's, a share, an average, what counted projects involve): "上年预算数", "人均公用经费",
+# "较上年", "平均得分99.43分", "绩效自评的2024年度项目4个，涉及预算金额598.42万元"
+NOT_OWN = regex.compile(r"(?:上年|去年|上一年|同比|人均|平均|较|比|涉及)$")
 
 # Labels that name the execution rate only right after money was stated: "…项目支出 46.25 万元。
 # 完成率均达到 100%" is spending; "完成12所学校校舍维修改造，完成率100%" is work done.

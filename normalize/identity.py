@@ -40,6 +40,9 @@ PLACE = regex.compile(
 )
 # a report date line's own label: 报告日期, 填报日期, 评价日期
 DATE_LABEL = regex.compile(r"(?:报告|填报|评价|编制|成文)日期\s*[:：]?\s*")
+# the date a disclosure package gives its cover: "公开时间：2024年10月30日" (a report date when the
+# document gives itself no other: LABELING.md, real files)
+PUBLISHED = regex.compile(r"(?:公开|发布)(?:时间|日期)\s*[:：]?\s*")
 
 
 def title(doc: Document) -> str | None:
@@ -155,5 +158,10 @@ def report_date(doc: Document) -> dt.date | None:
             rest = (line[:a] + line[e:]).strip()
             rest = STAMP.sub("", rest).strip()
             if not rest or (len(rest) <= 30 and ORG.match(rest)):
+                return d
+    m = PUBLISHED.search(text[:3000])
+    if m:
+        for d, s, _ in find_dates(text[m.end() : m.end() + 20]):
+            if s <= 2:
                 return d
     return None
