@@ -25,6 +25,9 @@ ORG_SUFFIX = (
     r"公司|医院|指挥部|幼儿园|大学|学院|中学|小学|集团|协会|社|台|场|园|团)"
 )
 ORG = regex.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?{ORG_SUFFIX}$")
+# a title may name a township as the unit (关坝镇2023年部门整体支出绩效评价指标体系: its 人民政府 is
+# one of its units); a line "白水镇" alone is no signature, a place a sentence was cut at
+TITLE_ORG = regex.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?(?:{ORG_SUFFIX}|镇|乡|街道)$")
 # the unit named on a cover or in a letterhead field: "部门(单位)名称: 岳阳市…", "单位名称：…"
 UNIT_FIELD = regex.compile(
     r"(?:部门\s*[(（]\s*单位\s*[)）]\s*名\s*称|单\s*位\s*名\s*称|部\s*门\s*名\s*称|填\s*报\s*单\s*位|"
@@ -46,11 +49,17 @@ PUBLISHED = regex.compile(r"(?:公开|发布)(?:时间|日期)\s*[:：]?\s*")
 
 
 def title(doc: Document) -> str | None:
-    """The report's title: the first heading or short paragraph that names a performance report."""
+    """The report's title: the first heading or short paragraph that names a performance report,
+    else the title row of its first table that names one (a rubric or a form alone in a file)."""
     blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE][:12]
     for b in blocks:
         if len(b.text) <= 80 and REPORT_TITLE.search(b.text):
             return b.text.strip("# ")
+    for t in [b for p in doc.pages for b in p.blocks if b.kind is BlockKind.TABLE][:1]:
+        for row in t.rows[:3]:
+            cells = {" ".join(c.split()) for c in row} - {""}
+            if len(cells) == 1 and len(next(iter(cells))) <= 80 and REPORT_TITLE.search(next(iter(cells))):
+                return next(iter(cells))
     for b in blocks:
         if b.kind is BlockKind.HEADING:
             return b.text
@@ -92,7 +101,7 @@ def unit_from_text(doc: Document, title_text: str | None) -> str | None:
         # "龙山县大数据中心 2022 年部门整体支出绩效自评报告": the unit stands before the year
         head = regex.split(r"\s*(?:(?:19|20)\d{2}\s*年|关于)", title_text, maxsplit=1)[0]
         head = regex.sub(r"^关于", "", head).strip()
-        if head and head != title_text and ORG.match(head) and not PLACE.fullmatch(head):
+        if head and head != title_text and TITLE_ORG.match(head) and not PLACE.fullmatch(head):
             return head
         org = leading_org(regex.sub(r"^关于", "", title_text))
         if org and not PLACE.fullmatch(org):
