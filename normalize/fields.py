@@ -187,7 +187,9 @@ GRADE = Field(
     cells=("评价等级", "自评等级", "等级", "评价结果"),
 )
 PAGE = Field("page", Kind.INT, "页码", "Word、文本等无分页时为空")
-PROJECT_NAME = Field("project_name", Kind.TEXT, "项目名称", "部门级指标为空", cells=("项目名称",))
+PROJECT_NAME = Field(
+    "project_name", Kind.TEXT, "项目名称", "部门级指标为空", cells=("项目名称",), columns=("项目名称",)
+)
 
 # ---- reports: one row per document ---------------------------------------------------
 

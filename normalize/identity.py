@@ -34,8 +34,6 @@ UNIT_FIELD = regex.compile(
     r"预算单位名称|实施单位|项目单位|评价单位)\s*(?:[(（]盖章[)）])?\s*[:：]?\s*"
     r"(?P<name>[^\s:：,，。|]{2,40}?)(?=\s|[:：,，。|]|主管部门|项目负责人|联系电话|评价方式|评价机构|报告日期|$)"
 )
-# a budget code before a unit or project name: "219001-池州市…", "51000021R000000019951-工资性支出"
-LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
 STAMP = regex.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
 # leading place names of a unit: 龙山县, 红河州, 湖南省长沙市, 吉首市乾州街道
 PLACE = regex.compile(
@@ -85,7 +83,7 @@ def clean_unit(name: str | None) -> str | None:
     if not name:
         return None
     s = STAMP.sub("", name).strip()
-    s = LEADING_CODE.sub("", s).strip(" :：")
+    s = P.LEADING_CODE.sub("", s).strip(" :：")
     return s or None
 
 

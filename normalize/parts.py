@@ -87,6 +87,17 @@ class Funds:
 
 
 @dataclass(frozen=True, slots=True)
+class Listed:
+    """A project a table lists one row per indicator, its name in a 项目名称 column (a 决算
+    package's 项目支出绩效目标表): its name, what its rows state, where it first stands."""
+
+    name: str
+    facts: tuple[Fact, ...]
+    page: int | None
+    order: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     """One filled-in 自评表, from its title or 项目名称 row to the next form's; `name` None
     for the report's own tables. What its rows state is filled in by the read step."""
@@ -102,6 +113,7 @@ class Form:
     funds: Funds | None = None
     total_score: Decimal | None = None
     problems: tuple[Problem, ...] = ()
+    listed: tuple[Listed, ...] = ()  # the projects its indicator rows name
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +132,7 @@ class Reading:
     report_facts: tuple[Fact, ...] = ()  # what the report's own parts state, the first of a field wins
     report: Report = field(default_factory=Report)
     projects: tuple[Project, ...] = ()
-    sources: tuple[Form | Text, ...] = ()  # each project's form or numbered paragraph
+    sources: tuple[Form | Text | Listed, ...] = ()  # each project's form, paragraph or listing rows
     indicators: tuple[Indicator, ...] = ()
     findings: tuple[Finding, ...] = ()
     amounts: tuple[AmountRow, ...] = ()

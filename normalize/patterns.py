@@ -92,6 +92,10 @@ PROJECT_COUNT = regex.compile(
 # the grade a report states: "评价等级为优秀", "等次：良", "自评为优"
 GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中差])(?![化势质先惠点等])")
 
+# a budget code before a unit or a project's name: "219001-池州市…", "175007-巴中市…",
+# "51000021R000000019951-工资性支出"
+LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
+
 # a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表, 部门整体支出绩效评价
 # 得分表, 项目支出绩效目标完成情况表, 单位预算项目支出绩效目标表 (in a short line:
 # a form starts there, a problems section ends there)

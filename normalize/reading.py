@@ -33,7 +33,7 @@ from normalize.facts import scan
 from normalize.fields import PROJECTS, REPORTS, Kind
 from normalize.forms import segment_forms
 from normalize.model import AmountRow, Fact, Finding, Indicator, Project, Records, Report, ReportKind, Where
-from normalize.parts import Form, Reading, Row, Table, Text
+from normalize.parts import Form, Listed, Reading, Row, Table, Text
 from normalize.problems import problems as text_problems
 from normalize.tables import read_form
 
@@ -218,7 +218,8 @@ def projects(r: Reading) -> Reading:
     """One project per named form and per numbered project paragraph, in document order."""
     if r.kind is ReportKind.OTHER:
         return r
-    sources: list[Form | Text] = sorted([*_named(r), *_items(r)], key=lambda s: s.order)
+    listed = [x for f in r.forms if not f.name for x in f.listed]
+    sources: list[Form | Text | Listed] = sorted([*_named(r), *_items(r), *listed], key=lambda s: s.order)
     told = _told_twice(sources)
     twice = {id(t) for t in told.values()}
     sources = [s for s in sources if id(s) not in twice]
@@ -239,6 +240,8 @@ def projects(r: Reading) -> Reading:
                     page=s.page,
                 )
             )
+        elif isinstance(s, Listed):
+            out.append(Project(len(out) + 1, s.name, **figures, page=s.page))
         elif s.item is not None:
             out.append(
                 Project(
@@ -272,7 +275,7 @@ def projects(r: Reading) -> Reading:
     return replace(r, projects=tuple(out), sources=tuple(sources))
 
 
-def _told_twice(sources: list[Form | Text]) -> dict[int, Text]:
+def _told_twice(sources: list[Form | Text | Listed]) -> dict[int, Text]:
     """A form's project that a paragraph also reports on, by name (a 决算 package's text lists
     “乡镇基本财力保障”项目 with its figures, then its form names 乡镇财力保障): form id -> paragraph."""
     items = [s for s in sources if isinstance(s, Text) and s.item is not None]
@@ -293,7 +296,7 @@ def indicators(r: Reading) -> Reading:
     names = _project_names(r)
     out: list[Indicator] = []
     for f in r.forms:
-        out.extend(replace(i, project_name=names.get(f.order)) for i in f.indicators)
+        out.extend(replace(i, project_name=names.get(f.order, i.project_name)) for i in f.indicators)
     return replace(r, indicators=tuple(out))
 
 

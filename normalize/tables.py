@@ -25,7 +25,7 @@ from normalize.amounts import Unit, parse_money, parse_percent, parse_score, tab
 from normalize.facts import scan
 from normalize.measures import measure
 from normalize.model import Fact, Indicator, Problem, Where
-from normalize.parts import Carry, Form, Funds, Row
+from normalize.parts import Carry, Form, Funds, Listed, Row
 from normalize.problems import section_of, split_items, theme
 
 # a header's note in brackets: 全年预算数(A), 执行率(B/A)
@@ -69,6 +69,9 @@ KEY_CELLS: dict[str, tuple[str, ...]] = {
 }
 
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    # a table listing projects one row per indicator: | 项目名称 | 预算数 | … | 一级指标 | …
+    F.PROJECT_NAME.name: F.PROJECT_NAME.columns,
+    F.BUDGET_ADJUSTED.name: F.BUDGET_ADJUSTED.cells,
     **{f.name: f.columns for f in (F.LEVEL1, F.LEVEL2, F.LEVEL3)},
     "nature": ("指标性质",),  # ≥ | 1 | 次: a target split over three cells
     F.TARGET.name: F.TARGET.columns,
@@ -177,6 +180,7 @@ def read_form(form: Form, above: TableState | None = None) -> tuple[Form, TableS
     problems: list[Problem] = []
     funds: Funds | None = None
     total: Decimal | None = None
+    listed: dict[str, Listed] = {}
     state = above
     for piece in form.pieces:
         if piece.carry is Carry.ALL and state is not None:
@@ -191,6 +195,8 @@ def read_form(form: Form, above: TableState | None = None) -> tuple[Form, TableS
             keys.setdefault(k, v)
         indicators.extend(got.indicators)
         problems.extend(got.problems)
+        for item in got.listed:
+            listed.setdefault(item.name, replace(item, order=(form.order[0], form.order[1] + len(listed))))
         funds = funds or got.funds
         total = total if total is not None else got.total_score
         state = got.state
@@ -202,6 +208,7 @@ def read_form(form: Form, above: TableState | None = None) -> tuple[Form, TableS
         funds=funds,
         total_score=total,
         problems=tuple(problems),
+        listed=tuple(listed.values()),
     ), state
 
 
@@ -214,6 +221,7 @@ class _Rows:
     state: TableState
     funds: Funds | None
     total_score: Decimal | None
+    listed: tuple[Listed, ...]
 
 
 def _flat(cell: str | None) -> str:
@@ -236,6 +244,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     problems: list[Problem] = []
     unit, header, score_col, ind_header, levels = st.unit, st.header, st.score_col, st.ind_header, st.levels
     since = 0  # indicator rows read since their header
+    listed: list[Listed] = []
     total_score = None
     funds: Funds | None = st.funds
     for r in rows:
@@ -309,6 +318,8 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             if ind is not None:
                 indicators.append(ind)
                 since += 1
+                if ind.project_name:  # a project listed one row per indicator
+                    listed.append(_listed(ind.project_name, row, where, ind_header, unit, page))
                 continue
         # a problems cell: 存在问题 | 1.资金拨付滞后；2.…
         section = section_of(cells[first]) if len(cells[first]) <= PROBLEM_LABEL_MAX else None
@@ -332,7 +343,23 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 text_i, at = _cell_at(where, row, i)
                 facts.extend(scan(text_i, page, at.start))
     state = TableState(unit, header, score_col, ind_header, levels, funds)
-    return _Rows(tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score)
+    return _Rows(
+        tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score, tuple(listed)
+    )
+
+
+def _listed(
+    name: str, row: Sequence[str], where: Where, cols: dict[str, int], unit: Unit | None, page: int | None
+) -> Listed:
+    """A project a listing row names, with its budget where the row states it in the table's unit."""
+    facts = []
+    col = cols.get(F.BUDGET_ADJUSTED.name)
+    if col is not None and col < len(row):
+        raw, at = _cell_at(where, row, col)
+        value = parse_money(raw, unit)
+        if value is not None:
+            facts.append(Fact(F.BUDGET_ADJUSTED.name, value, raw, "预算数", at, " | ".join(row), True))
+    return Listed(name, tuple(facts), page, (0, 0))
 
 
 def _money_key(row: Sequence[str], i: int, where: Where, unit: Unit | None, name: str) -> Fact | None:
@@ -423,8 +450,9 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
     score = _cell(row, cols, "score")
     actual = _cell(row, cols, "actual")
     t, a = measure(target), measure(actual)
+    project = _cell(row, cols, F.PROJECT_NAME.name)
     return Indicator(
-        None,
+        P.LEADING_CODE.sub("", project) if project else None,
         levels[0],
         levels[1],
         l3,
