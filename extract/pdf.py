@@ -429,6 +429,38 @@ def _ends(line: str, stripped: str, start: int, box: CharBoxes) -> tuple:
     )
 
 
+class _Visible:
+    """Whether a path draws something on white paper: a stroke, or a fill, in a colour that is
+    not (near) white nor transparent. A word processor puts a white rectangle behind each text
+    frame (LibreOffice's PDF of a WPS file: 169 on one page of the real r04); their edges are
+    no ruling lines, and taken for ones they make a table of every paragraph."""
+
+    WHITE = 250  # each of r, g, b at least this: no ink
+
+    def __init__(self) -> None:
+        import ctypes
+
+        self._mode = _c("FPDFPath_GetDrawMode", ctypes.c_int)
+        self._fill = _c("FPDFPageObj_GetFillColor", ctypes.c_int)
+        self._stroke = _c("FPDFPageObj_GetStrokeColor", ctypes.c_int)
+        self._ints = (ctypes.c_int * 2)()  # fill mode, stroke
+        self._rgba = (ctypes.c_uint * 4)()
+        self._int_refs = _pointers(self._ints)
+        self._rgba_refs = _pointers(self._rgba)
+
+    def _inked(self, get, obj) -> bool:
+        if not get(obj, *self._rgba_refs):
+            return True  # no colour to read: count it, as pdfplumber would
+        r, g, b, a = self._rgba
+        return a > 0 and min(r, g, b) < self.WHITE
+
+    def __call__(self, obj) -> bool:
+        if not self._mode(obj, *self._int_refs):
+            return True
+        fill, stroke = self._ints
+        return bool((stroke and self._inked(self._stroke, obj)) or (fill and self._inked(self._fill, obj)))
+
+
 def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
     path objects (ruling lines) and whether the page holds an image."""
@@ -443,11 +475,13 @@ def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
     get = _c("FPDFPage_GetObject", _pointer_type())
     kind_of = _c("FPDFPageObj_GetType", ctypes.c_int)
     raw, path_kind, image_kind = _pointer(page.raw), pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+    visible = _Visible()
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get(raw, k)
         kind = kind_of(obj)
         if kind == path_kind:
-            paths.append(obj)
+            if visible(obj):
+                paths.append(obj)
         elif kind == image_kind:
             images += 1
     tp = page.get_textpage()
