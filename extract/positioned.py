@@ -19,6 +19,8 @@ from extract.layout import Line, is_page_number, pages_from_lines
 from extract.model import Page
 
 DIGITS = regex.compile(r"\d+")  # a header is the same header whatever its page number
+BRACKETED = regex.compile(r"[(（][^()（）]*[)）]")  # a weight in brackets, "（90分）", is no figure of the row
+FRAGMENT_CHARS = 40  # the rest of cut cells is a few words
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +85,14 @@ def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
 
 def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     """A row that is only the rest of cells cut by the page break: a little text, no
-    figures, each piece under a cell of the row above that it finishes."""
+    figure but a weight in brackets, each piece under a cell of the row above that it
+    finishes (a header cut in two: | 绩效指 | … | 指标 | … | 得 | over | 标（90分） | … | 性质 | … | 分 |)."""
     filled = [(c, a) for c, a in zip(row, above) if c]
     return (
-        0 < len(filled) <= max(1, len(row) // 3)
+        0 < len(filled) <= max(1, len(row) // 2)
         and all(a for _, a in filled)
-        and not any(DIGITS.search(c) for c, _ in filled)
+        and not any(DIGITS.search(BRACKETED.sub("", c)) for c, _ in filled)
+        and sum(len(c) for c, _ in filled) <= FRAGMENT_CHARS
     )
 
 
