@@ -103,9 +103,9 @@ def is_package(blocks: Sequence[Text | Table]) -> bool:
     return any(PACKAGE.search(c) for c in cover) and not any(REPORT_TITLE.search(c) for c in cover)
 
 
-def _unnumbered_heading(b: Text) -> bool:
+def _unnumbered_heading(b: Text, longest: int = UNNUMBERED_MAX) -> bool:
     s = squash(b.text).lstrip("#")
-    return bool(s) and len(s) <= UNNUMBERED_MAX and not TERMINAL.search(s)
+    return bool(s) and len(s) <= longest and not TERMINAL.search(s)
 
 
 def _form_title(t: Table) -> str | None:
@@ -170,7 +170,8 @@ def _names_evaluation(blocks: Sequence[Text | Table], i: int, r: int) -> str | N
     if r != 0:
         return None
     for b in blocks[i + 1 : i + 1 + TITLE_LINES]:
-        if not isinstance(b, Text) or rank(b.text) is not None or not _unnumbered_heading(b):
+        # a title line may be longer than a heading: "平昌县双鹿乡人民政府2019年部门整体支出绩效评价报告"
+        if not isinstance(b, Text) or rank(b.text) is not None or not _unnumbered_heading(b, HEADING_MAX):
             return None
         if EVALUATION.search(squash(b.text)):
             return squash(b.text)
