@@ -37,6 +37,11 @@ MONEY_CONTEXT = frozenset({"完成率"})
 # "占项目支出的 100%".
 
 
+# a cost item named between a label and the figure: the figure is that item's, not the label's
+# ("实际支出为差旅费 18.1 万元，会议费 0.9 万元": 18.1 万元 is the travel cost)
+OTHER_ITEM = regex.compile(r"(?:^|[为是中:])\s*[\u4e00-\u9fff]{1,6}费(?!用)")
+
+
 def _context(text: str, start: int, end: int) -> str:
     a = max(0, start - 30)
     b = min(len(text), end + 30)
@@ -118,7 +123,7 @@ def _value(field: str, kind: str, window: str, offset: int):
     folded = P.fold(window)
     if kind == "money":
         m = next(find_money(window), None)
-        if m is None:
+        if m is None or OTHER_ITEM.search(folded, 0, m.start):
             return None
         return m.yuan, m.raw, offset + m.start, offset + m.end
     if kind == "percent":
