@@ -27,7 +27,13 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-KINDS = {"dept_overall": "部门整体", "project": "项目", "target": "绩效目标表", "other": "非绩效文件", "unknown": "未识别"}
+KINDS = {
+    "dept_overall": "部门整体",
+    "project": "项目",
+    "target": "绩效目标表",
+    "other": "非绩效文件",
+    "unknown": "未识别",
+}
 NO_UNIT = "（未识别单位）"
 NO_YEAR = "未知"
 SERIES = (("预算数", "#4e79a7"), ("执行数", "#f28e2b"))

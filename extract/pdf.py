@@ -348,6 +348,25 @@ def _no_cjk_gap(s: str) -> str:
     return CJK_GAP.sub("", s) if " " in s or "\t" in s else s
 
 
+# a justified line set letter-spaced: pdfium puts a space between every two characters
+# ("572.5 万 元 ， 执 行 数 为 572.5 万 元", the real r03.pdf): Chinese has no spaces between words,
+# so those are the type's, and a label or a unit (执行数, 万元) must be read whole
+SPACED = regex.compile(r"(?<=[\p{Han}，。、；：（）])[ ](?=[\p{Han}，。、；：（）])")
+SPACED_SHARE = 0.3  # of the line's Chinese characters followed by one space and another
+
+
+# a letter-spaced word in a line set otherwise: "项 目 名 称 ： 平昌县老城区污水管网升级改造项目"
+SPACED_RUN = regex.compile(r"(?:[\p{Han}] ){3,}[\p{Han}：:]")
+
+
+def _unspaced(line: str) -> str:
+    gaps = len(SPACED.findall(line))
+    han = sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff")
+    if han and gaps >= 3 and gaps >= han * SPACED_SHARE:
+        return SPACED.sub("", line)
+    return SPACED_RUN.sub(lambda m: m.group().replace(" ", ""), line)
+
+
 def _pdfium_tables(paths: list, text: str, boxes: CharBoxes, height: float) -> list[tuple[tuple, tuple]]:
     """Ruled tables with pdfplumber's lattice algorithm (edges -> intersections -> cells ->
     tables), fed with pdfium's lines and characters: its logic at pdfium's speed."""
@@ -512,6 +531,8 @@ def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
         # first and last (its ends) and some between (its height)
         boxes = [b for b in map(box, (start + k for k in _sampled(line))) if _solid(b)]
         clean = (BLANKS.sub(" ", line) if "  " in line or "\t" in line else line).strip()
+        if " " in clean:
+            clean = _unspaced(clean)
         if clean and boxes:
             left = min(b[0] for b in boxes)
             right = max(b[2] for b in boxes)

@@ -19,7 +19,9 @@ from extract.layout import Line, is_page_number, pages_from_lines
 from extract.model import Page
 
 DIGITS = regex.compile(r"\d+")  # a header is the same header whatever its page number
-BRACKETED = regex.compile(r"[(（][^()（）]*[)）]")  # a weight in brackets, "（90分）", is no figure of the row
+BRACKETED = regex.compile(
+    r"[(（][^()（）]*[)）]"
+)  # a weight in brackets, "（90分）", is no figure of the row
 FRAGMENT_CHARS = 40  # the rest of cut cells is a few words
 
 

@@ -114,7 +114,7 @@ def read_docx(path: Path, fmt: Format = Format.DOCX) -> Document:
                 # a paragraph broken by line breaks (a WPS habit: a whole cover page, or a
                 # title and a heading, in one paragraph) is lines, which join_broken mends
                 # back into paragraphs where a sentence runs on
-                for piece in (text.split("\n") if level is None else [text]):
+                for piece in text.split("\n") if level is None else [text]:
                     if piece.strip():
                         lines.append(Line(piece, heading=level))
             elif tag == "tbl":

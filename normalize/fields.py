@@ -184,7 +184,7 @@ GRADE = Field(
         "自评为",
         "评价为",
     ),
-    cells=("评价等级", "自评等级", "等级", "评价结果"),
+    cells=("评价等级", "自评等级", "等级", "评价结果", "评价结论"),
 )
 PAGE = Field("page", Kind.INT, "页码", "Word、文本等无分页时为空")
 PROJECT_NAME = Field(

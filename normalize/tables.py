@@ -150,6 +150,13 @@ def key_value(row: Sequence[str], i: int) -> str | None:
     return None
 
 
+def grade_of(cell: str) -> str | None:
+    """The grade a cell states: the one grade word in it ('优', '良好（85分）'); none where it
+    prints the bands without choosing ('优秀（X≥90分) 良好（90＞X≥75分）…')."""
+    found = {m.group("g") for m in P.GRADE.finditer(squash(cell))}
+    return found.pop() if len(found) == 1 else None
+
+
 def project_name_in(cells: Sequence[str]) -> str | None:
     """The 项目名称 a row states, if it is a key row: | 项目名称 | X |."""
     for i, c in enumerate(cells):
@@ -333,6 +340,8 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             key = key_of(c)
             if key is not None:
                 value = key_value(row, i)
+                if value and key == "grade":
+                    value = grade_of(value)
                 if value and key not in keys:
                     keys[key] = value
             elif c.rstrip(":：") in MONEY_KEYS and c != (cells[i - 1] if i else ""):
