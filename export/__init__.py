@@ -17,6 +17,7 @@ from export.schema import TABLES, arrow_schema, columns
 from export.writers import to_arrow
 
 __all__ = [
+    "known",
     "write",
     "write_rows",
     "rows",
@@ -39,23 +40,28 @@ def known_files(out: Path) -> set[tuple[str, str]]:
 
 def file_versions(out: Path) -> dict[tuple[str, str], str]:
     """(report_id, source_path) -> the extractor version that read it, for every file in the dataset."""
-    t = Store(Path(out)).table("files", ["report_id", "source_path", "extractor_version"])
+    return {k: v for k, (v, _) in known(out).items()}
+
+
+def known(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(report_id, source_path) -> (extractor version, status) of every files row in the dataset."""
+    t = Store(Path(out)).table("files", ["report_id", "source_path", "extractor_version", "status"])
     if t is None:
         return {}
-    return {
-        (r, s): v
-        for r, s, v in zip(
-            t.column("report_id").to_pylist(),
-            t.column("source_path").to_pylist(),
-            t.column("extractor_version").to_pylist(),
-        )
-    }
+    cols = (t.column(c).to_pylist() for c in ("report_id", "source_path", "extractor_version", "status"))
+    return {(r, s): (v, st) for r, s, v, st in zip(*cols)}
 
 
-def write(results: list[Result], out: Path, drop: set[str] | None = None) -> dict[str, int]:
+def write(
+    results: list[Result],
+    out: Path,
+    drop: set[str] | None = None,
+    superseded: set[tuple[str, str]] | None = None,
+) -> dict[str, int]:
     """Add `results` to the dataset at `out` as one commit (less the rows of the report ids
-    in `drop`, being redone); return the row count of each table after it."""
-    return write_rows(rows(results), out, drop)
+    in `drop`, being redone, and the records of the files `superseded`); return the row
+    count of each table after it."""
+    return write_rows(rows(results), out, drop, superseded=superseded)
 
 
 def write_rows(
@@ -63,6 +69,7 @@ def write_rows(
     out: Path,
     drop: set[str] | None = None,
     beside: Callable[..., Any] | None = None,
+    superseded: set[tuple[str, str]] | None = None,
 ) -> dict[str, int]:
     """`write`, from results already made rows (export.rows): table -> row dicts.
 
@@ -73,7 +80,7 @@ def write_rows(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out)
-    draft = store.begin(drop)
+    draft = store.begin(drop, superseded)
     there, here = _halves(new) if beside is not None else ([], list(TABLES))
     job = beside(_write_tables, store, draft, new, there) if beside is not None and there else None
     _write_tables(store, draft, new, here)

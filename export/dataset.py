@@ -5,7 +5,7 @@
       versions/v000007/reports.csv
       current -> versions/v000007       the one pointer readers follow
       reports.parquet -> current/reports.parquet    (and every other table, and its .csv)
-      jixiao.duckdb                     views over DIR/<table>.parquet
+      jixiao.duckdb                     the current version's tables (a copy), and the history views
 
 A commit builds a new version beside the current one (hard links to the unchanged part
 files, new part files for the new rows, the CSV copied and appended), then swaps the
@@ -32,10 +32,31 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from export.schema import TABLES, arrow_schema
-from export.writers import csv_text, write_duckdb_views
+from export.writers import csv_text, write_duckdb
 
 PARTITION = "year"
 UNKNOWN_YEAR = "unknown"
+SUPERSEDED, SKIPPED = "superseded", "skipped"  # files statuses (export.rows.FileStatus)
+
+
+def _rewritten(
+    name: str, t: pa.Table, gone: frozenset[str], superseded: frozenset[tuple[str, str]]
+) -> pa.Table | None:
+    """The rows a part keeps in the next version, or None when it keeps them all unchanged:
+    less the rows of the report ids `gone`; in `files`, the superseded files marked so."""
+    changed = False
+    if gone:
+        keep = pc.invert(pc.is_in(t.column("report_id"), value_set=pa.array(sorted(gone))))
+        if not pc.all(keep).as_py():
+            t, changed = t.filter(keep), True
+    if name == "files" and superseded and len(t):
+        pairs = zip(t.column("report_id").to_pylist(), t.column("source_path").to_pylist())
+        marked = pa.array([p in superseded for p in pairs])
+        if pc.any(marked).as_py():
+            i = t.schema.get_field_index("status")
+            t = t.set_column(i, "status", pc.if_else(marked, SUPERSEDED, t.column("status")))
+            changed = True
+    return t if changed else None
 
 
 def _version_no(p: Path) -> int:
@@ -54,12 +75,16 @@ def _read(part: Path) -> pa.Table:
 @dataclass(frozen=True)
 class Draft:
     """A version being written, not yet current: its folder and number, the version it
-    follows, and the report ids whose old rows it leaves out."""
+    follows, the report ids whose old rows it leaves out, the files it marks superseded
+    (a newer file arrived at their path), and the report ids whose records go with them
+    (their files rows stay, for audit)."""
 
     vdir: Path
     n: int
     cur: Path | None
     drop: frozenset[str]
+    superseded: frozenset[tuple[str, str]] = frozenset()
+    retired: frozenset[str] = frozenset()
 
 
 class Store:
@@ -127,8 +152,7 @@ class Store:
         if cur is None:
             return
         self._links()
-        if not (self.root / "jixiao.duckdb").exists():
-            write_duckdb_views(self.root, list(TABLES))
+        write_duckdb(self.root, list(TABLES), cur.name)  # nothing to do when it holds this version
         n = _version_no(cur)
         older = sorted((_version_no(v) for v in self.versions.iterdir() if _version_no(v) < n), reverse=True)
         self._collect(keep={n, *older[:1]})
@@ -143,30 +167,55 @@ class Store:
     # A commit in three steps (`commit` runs them in turn): `begin` a version, `write_table`
     # each table into it (the tables are independent: several processes may write them),
     # `finish` it (the swap that makes it current, then links and views).
-    def begin(self, drop: set[str] | None = None) -> Draft:
+    def begin(self, drop: set[str] | None = None, superseded: set[tuple[str, str]] | None = None) -> Draft:
         self.recover()
         self.versions.mkdir(parents=True, exist_ok=True)
         cur = self.current()
         n = max((_version_no(v) for v in self.versions.iterdir()), default=0) + 1
         vdir = self.versions / f"v{n:06d}"
         vdir.mkdir()
-        return Draft(vdir, n, cur, frozenset(drop or ()))
+        gone = frozenset(superseded or ())
+        return Draft(vdir, n, cur, frozenset(drop or ()), gone, self._retired(gone))
+
+    def _retired(self, superseded: frozenset[tuple[str, str]]) -> frozenset[str]:
+        """The report ids whose records go: superseded at every path that holds them."""
+        if not superseded:
+            return frozenset()
+        t = self.table("files", ["report_id", "source_path", "status"])
+        if t is None:
+            return frozenset()
+        held = {
+            r
+            for r, src, st in zip(*(t.column(c).to_pylist() for c in ("report_id", "source_path", "status")))
+            if (r, src) not in superseded and st not in (SUPERSEDED, SKIPPED)
+        }
+        return frozenset(r for r, _ in superseded if r not in held)
 
     def write_table(self, draft: Draft, name: str, fresh: pa.Table | None) -> None:
         """One table of the version: its Parquet parts and its CSV."""
-        changed = self._parquet(name, draft.cur, draft.vdir, draft.n, fresh, draft.drop)
+        changed = self._parquet(
+            name, draft.cur, draft.vdir, draft.n, fresh, draft.drop, draft.superseded, draft.retired
+        )
         self._csv(name, draft.cur, draft.vdir, fresh, changed)
 
     def finish(self, draft: Draft) -> Path:
         """Make the version current (one rename), then the links, the views, the clearing."""
         self._swap(draft.vdir)
         self._links()
-        write_duckdb_views(self.root, list(TABLES))
+        write_duckdb(self.root, list(TABLES), draft.vdir.name)
         self._collect(keep={draft.n, _version_no(draft.cur) if draft.cur else -1})
         return draft.vdir
 
     def _parquet(
-        self, name: str, cur: Path | None, vdir: Path, n: int, fresh: pa.Table | None, drop: frozenset[str]
+        self,
+        name: str,
+        cur: Path | None,
+        vdir: Path,
+        n: int,
+        fresh: pa.Table | None,
+        drop: frozenset[str],
+        superseded: frozenset[tuple[str, str]] = frozenset(),
+        retired: frozenset[str] = frozenset(),
     ) -> bool:
         """Parts of the new version; True when old rows were dropped (the CSV must be rebuilt)."""
         target = vdir / f"{name}.parquet"
@@ -177,12 +226,12 @@ class Store:
                 rel = part.relative_to(cur / f"{name}.parquet")
                 dest = target / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                if drop:
-                    t = _read(part)
-                    keep = pc.invert(pc.is_in(t.column("report_id"), value_set=pa.array(sorted(drop))))
-                    if not pc.all(keep).as_py():
+                if drop or retired or (name == "files" and superseded):
+                    kept = _rewritten(
+                        name, _read(part), drop | retired if name != "files" else drop, superseded
+                    )
+                    if kept is not None:
                         changed = True
-                        kept = t.filter(keep)
                         if len(kept):
                             pq.write_table(kept, dest)
                         continue

@@ -22,6 +22,8 @@ class FileStatus(Code):
     PARTIAL = "partial"  # read, but some pages or the parsing failed: `error` says what
     FAILED = "failed"  # not read: `error` says why
     DUPLICATE = "duplicate"  # the same bytes as a file read before
+    SUPERSEDED = "superseded"  # a newer file arrived at its path: its records left the tables
+    SKIPPED = "skipped"  # not read, and why: a hidden file, a FIFO, a dangling link
 
 
 @dataclass(frozen=True, slots=True)

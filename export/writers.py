@@ -110,25 +110,16 @@ def csv_text(table: pa.Table, header: bool = False) -> Iterator[str]:
         yield CSV_LINE_END.join(lines.to_pylist()) + CSV_LINE_END
 
 
-def write_duckdb_views(root: Path, names: list[str]) -> None:
-    """jixiao.duckdb: one view per table over DIR/<table>.parquet, so the database is always
-    in step with the Parquet files. Written aside and renamed into place; left as it is when
-    it already holds these very views (a view reads the files when queried: a commit adds
-    part files, not views), which the sidecar jixiao.duckdb.views records."""
-    statements = []
-    for name in names:
-        where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
-        statements.append(
-            f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
-            f"hive_partitioning = true, union_by_name = true)"
-        )
-    if "reports" in names and "projects" in names:
-        statements += [HISTORY, PROJECT_HISTORY]
-    path = root / "jixiao.duckdb"
-    stamp = root / "jixiao.duckdb.views"
-    said = ";\n".join(statements)
+def write_duckdb(root: Path, names: list[str], version: str) -> None:
+    """jixiao.duckdb: one table per table of the dataset, holding its rows, and the `history`
+    views over them. A table, not a view over DIR/<table>.parquet: DuckDB reads a view's path
+    from where the reader stands, not from the database file, so a view would send a copied or
+    moved folder back to the original's files (or to none). The database is a copy of the
+    current version, written aside and renamed into place; the sidecar jixiao.duckdb.version
+    says which version it holds, so a run finds one left behind by a kill and writes it again."""
+    stamp = root / "jixiao.duckdb.version"
     try:
-        if path.exists() and stamp.read_text(encoding="utf-8") == said:
+        if (root / "jixiao.duckdb").exists() and stamp.read_text(encoding="utf-8") == version:
             return
     except OSError:
         pass
@@ -141,15 +132,25 @@ def write_duckdb_views(root: Path, names: list[str]) -> None:
             p.unlink()
     con = duckdb.connect(str(tmp))
     try:
-        for sql in statements:
-            con.execute(sql)
+        for name in names:
+            where = (root.resolve() / f"{name}.parquet").as_posix().replace("'", "''")
+            con.execute(
+                f"CREATE TABLE \"{name}\" AS SELECT * FROM read_parquet('{where}/**/*.parquet', "
+                f"hive_partitioning = true, union_by_name = true)"
+            )
+        if "reports" in names and "projects" in names:
+            con.execute(HISTORY)
+            con.execute(PROJECT_HISTORY)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, path)
-    aside = root / "jixiao.duckdb.views.tmp"
-    aside.write_text(said, encoding="utf-8")
+    os.replace(tmp, root / "jixiao.duckdb")
+    aside = root / "jixiao.duckdb.version.tmp"
+    aside.write_text(version, encoding="utf-8")
     os.replace(aside, stamp)
+    old = root / "jixiao.duckdb.views"  # the sidecar of the views an older jixiao wrote
+    if old.exists():
+        old.unlink()
 
 
 # A unit x year panel of the main figures: one department report per unit and year (a
@@ -180,4 +181,4 @@ FROM (
 """
 
 
-__all__ = ["TABLES", "to_arrow", "csv_text", "write_duckdb_views", "UndeclaredColumn"]
+__all__ = ["TABLES", "to_arrow", "csv_text", "write_duckdb", "UndeclaredColumn"]

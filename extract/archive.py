@@ -4,9 +4,14 @@
   decoded as GBK, so `附件/自评报告.pdf` keeps its name.
 - No member is ever written under its own name: each goes to a numbered file in the
   private folder, so `../../etc/passwd` can escape nothing (path traversal).
-- Zip bombs are refused: a member inflating more than `MAX_RATIO` times, or a
-  bundle inflating past `MAX_TOTAL` bytes or `MAX_MEMBERS` members.
-- Archives inside archives are opened too, to `MAX_DEPTH`.
+- Zip bombs are refused: a member inflating more than `MAX_RATIO` times, or a bundle
+  inflating past `MAX_TOTAL` bytes or `MAX_MEMBERS` members, counted across all its nested
+  archives (8 inner zips of 200 members of 10 MiB each pass every per-archive check and
+  unpack 15.6 GiB): the unpacking stops there, before it writes past the limit.
+- Archives inside archives are opened too, to `MAX_DEPTH`; one nested deeper is a member
+  with its reason, never dropped in silence.
+- `!` joins an archive and its member in a name ('inner.zip!表.pdf'); a `!` of a name is
+  written twice.
 """
 
 from __future__ import annotations
@@ -18,11 +23,28 @@ from pathlib import Path
 
 from extract.errors import CorruptFile, TooLarge
 
-MAX_TOTAL = 2 * 1024**3
+MAX_TOTAL = 2 * 1024**3  # bytes a bundle may inflate to, its nested archives included
 MAX_MEMBER = 512 * 1024**2
-MAX_RATIO = 200
-MAX_MEMBERS = 20_000
+MAX_RATIO = 200  # a member inflating more than this many times its packed size ...
+RATIO_FLOOR = 1024**2  # ... and past this many bytes is a bomb's
+MAX_MEMBERS = 20_000  # members of a bundle, its nested archives included
 MAX_DEPTH = 3
+
+
+@dataclass(slots=True)
+class Budget:
+    """What a bundle may still unpack, shared by all its nested archives."""
+
+    bytes: int = MAX_TOTAL
+    members: int = MAX_MEMBERS
+
+    def take(self, n: int) -> None:
+        self.bytes -= n
+        if self.bytes < 0:
+            raise TooLarge(
+                f"refused: the bundle inflates past {MAX_TOTAL // 1024**2} MiB across its archives "
+                f"(zip bomb?); unpacking stopped there"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,29 +72,40 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def unpack(path: Path, dest: Path, depth: int = 0) -> Iterator[Member]:
-    """Every file in the zip at `path`, unpacked under `dest` (which the caller owns)."""
+def bang(name: str) -> str:
+    """A name as it stands joined by `!`: its own `!` written twice."""
+    return name.replace("!", "!!")
+
+
+def unpack(path: Path, dest: Path, depth: int = 0, budget: Budget | None = None) -> Iterator[Member]:
+    """Every file in the zip at `path`, unpacked under `dest` (which the caller owns). Raises
+    TooLarge when the bundle's budget is spent, after the members unpacked before."""
+    budget = budget if budget is not None else Budget()
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise CorruptFile(f"corrupt zip: {exc}") from exc
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > MAX_MEMBERS:
-            raise TooLarge(f"refused: zip has {len(infos)} members, over {MAX_MEMBERS}")
+        if len(infos) > budget.members:
+            raise TooLarge(f"refused: the bundle has over {MAX_MEMBERS} members across its archives")
+        budget.members -= len(infos)
         total = sum(i.file_size for i in infos)
-        if total > MAX_TOTAL:
-            raise TooLarge(f"refused: zip inflates to {total // 1024**2} MiB (zip bomb?)")
+        if total > budget.bytes:
+            raise TooLarge(
+                f"refused: the bundle inflates past {MAX_TOTAL // 1024**2} MiB across its archives "
+                f"(zip bomb?)"
+            )
         dest.mkdir(parents=True, exist_ok=True)
         for n, info in enumerate(infos):
-            name = member_name(info)
+            name = bang(member_name(info))
             if info.flag_bits & 0x1:
                 yield Member(name, None, "encrypted zip member: a password is required")
                 continue
             if info.file_size > MAX_MEMBER or (
                 info.compress_size
                 and info.file_size / info.compress_size > MAX_RATIO
-                and info.file_size > 10 * 1024**2
+                and info.file_size > RATIO_FLOOR
             ):
                 yield Member(
                     name, None, f"refused: member inflates to {info.file_size // 1024**2} MiB (zip bomb?)"
@@ -84,25 +117,36 @@ def unpack(path: Path, dest: Path, depth: int = 0) -> Iterator[Member]:
                     copied = 0
                     while chunk := src.read(1 << 20):
                         copied += len(chunk)
-                        if copied > MAX_MEMBER:
+                        if copied > MAX_MEMBER or copied > info.file_size + (1 << 20):
                             raise TooLarge("refused: member inflates past its stated size (zip bomb?)")
+                        budget.take(len(chunk))
                         out.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, TooLarge, NotImplementedError) as exc:
+            except TooLarge as exc:
+                target.unlink(missing_ok=True)
+                if budget.bytes < 0:
+                    raise  # the bundle's budget is spent: stop here
                 yield Member(name, None, f"cannot unpack: {exc}")
                 continue
-            if zipfile.is_zipfile(target) and depth < MAX_DEPTH and not _is_office(target):
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                yield Member(name, None, f"cannot unpack: {exc}")
+                continue
+            if zipfile.is_zipfile(target) and not _is_office(target):
+                if depth >= MAX_DEPTH:
+                    yield Member(name, None, f"not unpacked: archives nested deeper than {MAX_DEPTH}")
+                    continue
                 yield Member(name, target)  # the inner archive is a file received too
                 try:
-                    for m in unpack(target, dest / f"z{depth}_{n:05d}", depth + 1):
+                    for m in unpack(target, dest / f"z{depth}_{n:05d}", depth + 1, budget):
                         yield Member(f"{name}!{m.inner}", m.path, m.error)
-                except (CorruptFile, TooLarge) as exc:
+                except CorruptFile as exc:
                     yield Member(name, None, str(exc))
                 continue
             yield Member(name, target)
 
 
 def _is_office(path: Path) -> bool:
-    """A .docx, .xlsx or .ofd is a zip too, but a document, not a bundle."""
+    """A .docx, .xlsx or .ofd is a zip too, but a document, not a bundle (also a broken one
+    that lost its word/document.xml: it still says what it is in [Content_Types].xml)."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())

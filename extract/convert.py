@@ -48,15 +48,41 @@ def _run(files: Sequence[Path], outdir: Path, profile: Path, timeout: float) -> 
         *map(str, files),
     ]
     env = {**os.environ, "HOME": str(profile)}
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
-    )
+    # in the caller's process group: a worker killed at its deadline takes LibreOffice with it
+    # (soffice.bin outlives its launcher, and a session of its own would outlive the run)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        _kill_tree(proc.pid)
         proc.wait()
         raise CorruptFile(f"LibreOffice did not finish converting within {timeout:.0f}s") from None
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs (Linux /proc; none elsewhere)."""
+    kids: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        kids.setdefault(int(fields[1]), []).append(int(entry.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), ()):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a process and all it started."""
+    for p in [*_children(pid), pid]:
+        try:
+            os.kill(p, 9)
+        except OSError:
+            pass
 
 
 def to_docx(items: Sequence[tuple[Path, str]], outdir: Path) -> dict[Path, Path | ExtractError]:

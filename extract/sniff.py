@@ -57,6 +57,14 @@ def _sniff_zip(path: Path) -> Format:
         return Format.XLSX
     if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
         return Format.OFD
+    if "[Content_Types].xml" in names:
+        # an Office document, not a bundle: one that lost its main part is a broken .docx or
+        # .xlsx (one failed row), never unpacked into rows of its XML parts
+        if any(n.startswith("xl/") for n in names) or path.suffix.lower() in (".xlsx", ".xlsm"):
+            return Format.XLSX
+        if any(n.startswith("word/") for n in names) or path.suffix.lower() in (".docx", ".docm"):
+            return Format.DOCX
+        return Format.UNKNOWN  # a .pptx, say: recognised as no report
     return Format.ZIP
 
 

@@ -118,14 +118,38 @@ def _export(args) -> int:
     return _write_from_dataset(args.dir, args.xlsx, write_xlsx)
 
 
+def _bad_options(args) -> str | None:
+    """What is wrong with the numbers given, in one line, or None."""
+    import math
+
+    if args.workers is not None and args.workers < 1:
+        return f"--workers must be 1 or more (got {args.workers})"
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        return f"--timeout must be a number of seconds above 0 (got {args.timeout})"
+    if args.max_memory < 1:
+        return f"--max-memory must be 1 MB or more (got {args.max_memory})"
+    if args.commit_every < 1:
+        return f"--commit-every must be 1 or more (got {args.commit_every})"
+    return None
+
+
+def one_line(text: str) -> str:
+    """A name or a reason as one printable line: a line break in a file name is shown as \\n."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _ingest(args) -> int:
     from jixiao.progress import Progress, summary
-    from jixiao.run import Limits, ingest
+    from jixiao.run import Busy, Limits, Unwritable, ingest
 
-    missing = [p for p in args.paths if not p.exists()]
+    missing = [p for p in args.paths if not p.exists() and not p.is_symlink()]
     if missing:
         for p in missing:
-            print(f"jixiao: no such file or folder: {p}", file=sys.stderr)
+            print(f"jixiao: no such file or folder: {one_line(str(p))}", file=sys.stderr)
+        return 2
+    bad = _bad_options(args)
+    if bad:
+        print(f"jixiao: {bad}", file=sys.stderr)
         return 2
     if args.engine == "dask" and not args.scheduler:
         print("jixiao: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
@@ -145,14 +169,31 @@ def _ingest(args) -> int:
             scheduler=args.scheduler if args.engine == "dask" else None,
         )
     except KeyboardInterrupt:
+        progress.close()
         print(
             "jixiao: interrupted; the dataset keeps what was committed, run again to go on", file=sys.stderr
         )
         return 130
+    except (Busy, Unwritable) as exc:
+        progress.close()
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk while committing: the dataset is as it was before
+        progress.close()
+        print(
+            f"jixiao: cannot write the dataset in {args.out}: {exc.strerror or exc}; it is as it was "
+            f"before this commit",
+            file=sys.stderr,
+        )
+        return 1
+    except ConnectionError as exc:  # the Dask scheduler cannot be reached
+        progress.close()
+        print(f"jixiao: cannot reach the Dask scheduler {args.scheduler}: {exc}", file=sys.stderr)
+        return 2
     finally:
         progress.close()
     for r in result.failed:
-        print(f"FAILED {r.file.source_path}: {r.file.error}", file=sys.stderr)
+        print(f"FAILED {one_line(r.file.source_path)}: {one_line(r.file.error or '')}", file=sys.stderr)
     for line in summary(result.results, result.skipped, result.seconds, str(args.out)):
         print(line, file=sys.stderr)
     return 1 if result.failed else 0

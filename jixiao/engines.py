@@ -66,6 +66,9 @@ def guarded(fn: Callable[[Any], Any], task: Any, timeout: float, memory_mb: int 
     return False, "no result"
 
 
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler to answer
+
+
 def dask(
     fn: Callable[[Any], Any],
     tasks: Sequence[Any],
@@ -75,7 +78,11 @@ def dask(
 ) -> Stream:
     from distributed import Client, as_completed
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as exc:  # no scheduler there: one line, after a bounded wait
+        raise ConnectionError(f"no answer within {CONNECT_SECONDS}s ({type(exc).__name__})") from None
+    with client:
         futures = {client.submit(guarded, fn, t, timeout_of(t), memory_mb, pure=False): t for t in tasks}
         for fut in as_completed(futures):
             task = futures[fut]

@@ -55,8 +55,33 @@ def _limit_memory(mb: int | None) -> None:
         pass
 
 
-def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
+def _own_group() -> None:
+    """Lead a process group of one's own: what this process starts (LibreOffice, whose
+    soffice.bin outlives its launcher) stays in it, and is killed with it (`_kill`); and a
+    Ctrl-C at the terminal reaches the run, which stops the workers, not every worker at once."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+
+
+def _kill(pid: int) -> None:
+    """Kill a worker and everything it started (its process group)."""
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None, parent_pid: int) -> None:
     name_process("jixiao-worker")
+    _die_with_parent(parent_pid)  # in a group of its own, a kill of the run's group misses it
+    _own_group()
     # what the worker inherits (the tokenizer's half a million words, the libraries) lives as
     # long as it does: the collector need not walk it, nor touch (and so copy) its pages
     gc.freeze()
@@ -110,7 +135,7 @@ class Pool:
 
     def _start(self, fn) -> _Slot:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, fn, self.memory_mb), daemon=True)
+        proc = self.ctx.Process(target=_worker, args=(child, fn, self.memory_mb, os.getpid()), daemon=True)
         proc.start()
         child.close()
         return _Slot(proc, parent, fn=fn)
@@ -119,14 +144,14 @@ class Pool:
     def _stop(slot: _Slot, kill: bool = False) -> None:
         try:
             if kill:
-                slot.proc.kill()
+                _kill(slot.proc.pid)
             else:
                 slot.conn.send(None)
         except (OSError, BrokenPipeError):
             pass
         slot.proc.join(timeout=5 if not kill else 1)
         if slot.proc.is_alive():
-            slot.proc.kill()
+            _kill(slot.proc.pid)
             slot.proc.join(timeout=1)
         slot.conn.close()
 
@@ -202,13 +227,20 @@ class Forked:
         self._done = pid is None
         self._ok, self._value = ok, value
 
-    def result(self) -> Any:
+    def result(self, timeout: float | None = None) -> Any:
+        """What the call returned, or what it raised; TaskTimeout (the child killed, with
+        all it started) when it takes longer than `timeout` seconds."""
         if not self._done and self.pid is not None and self.read_fd is not None:
             import pickle
             import signal
 
-            with os.fdopen(self.read_fd, "rb") as fh:
-                data = fh.read()
+            data = self._read(timeout)
+            if data is None:
+                _kill(self.pid)
+                os.waitpid(self.pid, 0)
+                self._done, self._ok = True, False
+                self._value = TaskTimeout(f"timed out after {timeout:.0f}s")
+                raise self._value
             _, status = os.waitpid(self.pid, 0)
             self._done = True
             if not data:
@@ -221,8 +253,30 @@ class Forked:
             raise self._value
         return self._value
 
+    def _read(self, timeout: float | None) -> bytes | None:
+        """All the child writes to its pipe; None when the deadline passes first."""
+        import select
 
-def forked(fn: Callable[..., Any], *args: Any) -> Forked:
+        assert self.read_fd is not None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        chunks: list[bytes] = []
+        with os.fdopen(self.read_fd, "rb", buffering=0) as fh:
+            while True:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return None
+                ready, _, _ = select.select([fh], [], [], left)
+                if not ready:
+                    return None
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+
+
+def forked(
+    fn: Callable[..., Any], *args: Any, name: str = "jixiao-commit", memory_mb: int | None = None
+) -> Forked:
     """Start `fn(*args)` in a forked child (named jixiao-commit) and return at once. The run
     writes each commit so (and waits for it): what writing allocates (Arrow's memory pool,
     DuckDB) goes with the child, so workers forked later for recycling start from a parent
@@ -242,8 +296,11 @@ def forked(fn: Callable[..., Any], *args: Any) -> Forked:
         code = 0
         try:
             os.close(r)
-            name_process("jixiao-commit")
+            name_process(name)
             _die_with_parent(parent_pid)
+            if memory_mb:
+                _own_group()  # a bounded call (unpacking an archive) is killed whole at its deadline
+                _limit_memory(memory_mb)
             try:
                 payload = pickle.dumps((True, fn(*args)))
             except BaseException as exc:  # reported to the parent, which raises it

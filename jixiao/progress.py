@@ -45,6 +45,7 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def summary(results: list[Result], skipped: int, seconds: float, out: str) -> list[str]:

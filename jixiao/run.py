@@ -8,8 +8,8 @@ Legacy Word/WPS/RTF files travel in batches, one LibreOffice start per batch.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import logging
 import os
 import pickle
@@ -18,28 +18,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
 import extract
-from export import FileRow, FileStatus, Result, Store, file_versions, rows, write_rows
-from extract.archive import unpack
+from export import FileRow, FileStatus, Result, Store, known, rows, write_rows
+from extract.archive import Member, unpack
 from extract.model import Format
 from jixiao import __version__, engines
-from jixiao.pool import forked, in_child
+from jixiao.inputs import Input, sha256, walk
+from jixiao.pool import TaskTimeout, forked, in_child
 
 log = logging.getLogger("jixiao")
 
 LEGACY = {Format.DOC, Format.WPS, Format.RTF}
 LEGACY_BATCH = 12  # files per LibreOffice start
-
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    path: Path
-    source_path: str  # as given / found; inside an archive: "bundle.zip!inner/name.pdf"
-    error: str | None = None  # could not even be taken out of its archive
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,50 +43,11 @@ class Limits:
     max_tasks: int | None = 200  # files per worker before it is replaced
 
 
-def walk(paths: Iterable[Path], scratch: Path) -> Iterator[Input]:
-    """Every file under the given paths, folders in name order, archives opened into `scratch`."""
-    for p in paths:
-        p = Path(p)
-        files = (
-            sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
-            if p.is_dir()
-            else [p]
-        )
-        for f in files:
-            if not _is_bundle(f):
-                yield Input(f, str(f))
-                continue
-            # an archive that cannot be opened (truncated, a bomb refused whole) is a failed
-            # row with its reason, not an "ok" row with nothing in it
-            members: list[Input] = []
-            try:
-                for m in unpack(f, scratch / hashlib.sha1(str(f).encode()).hexdigest()[:12]):
-                    members.append(Input(m.path or f, f"{f}!{m.inner}", m.error))
-            except extract.ExtractError as exc:
-                yield Input(f, str(f), _reason(exc))
-                yield from members
-                continue
-            yield Input(f, str(f))
-            yield from members
-
-
-def _is_bundle(path: Path) -> bool:
-    try:
-        return extract.sniff(path) is Format.ZIP
-    except OSError:
-        return False
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _reason(exc: BaseException | str) -> str:
+    """One line of at most 300 characters, whatever bytes a message holds (a name that is
+    not UTF-8 leaves lone surrogates in an OSError's text)."""
     msg = " ".join(str(exc).split()) or type(exc).__name__
+    msg = msg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return msg[:300]
 
 
@@ -102,7 +57,7 @@ def _row(
     return FileRow(
         rid,
         inp.source_path,
-        Path(inp.source_path.rsplit("!", 1)[-1]).name,
+        inp.name or Path(inp.source_path).name,
         fmt,
         size,
         pages,
@@ -138,15 +93,35 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
     return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0), recs)
 
 
+def stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when a file's bytes do: its modification time, size and inode."""
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+CHANGING = "the file changed while it was read (written to as it arrived?): read it again when it is complete"
+
+
 def process(inp: Input, report_id: str | None = None) -> Result:
-    """Read one file to records; never raises."""
+    """Read one file to records; never raises. The report id is the sha256 of the bytes
+    read: hashed before and after reading, and read again once if they differ (a file
+    still being written); a planned id that no longer holds (the file changed since the
+    run began) gives way to the bytes read."""
     t0 = time.perf_counter()
     size, fmt = 0, Format.UNKNOWN
     try:
-        size = inp.path.stat().st_size
-        report_id = report_id or sha256(inp.path)
-        fmt = extract.sniff(inp.path)
-        doc = extract.read(inp.path, fmt)
+        for _ in range(2):
+            first = stamp(inp.path)
+            # unchanged since it was hashed when the run was planned: those are its bytes
+            before = report_id if report_id and first == inp.stamp else sha256(inp.path)
+            size = first[1]
+            fmt = extract.sniff(inp.path)
+            doc = extract.read(inp.path, fmt)
+            if stamp(inp.path) == first:
+                break
+        else:
+            return Result(_row(inp, before, fmt.value, size, None, False, FileStatus.FAILED, CHANGING, t0))
+        report_id = before
     except extract.ExtractError as exc:
         return Result(
             _row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0)
@@ -231,7 +206,9 @@ def seal(res: Result) -> Sealed:
     )
 
 
-def write_sealed(batch: list[Sealed], out: Path, drop: set[str]) -> None:
+def write_sealed(
+    batch: list[Sealed], out: Path, drop: set[str], superseded: set[tuple[str, str]] | None = None
+) -> None:
     """A commit, in the child forked to write it (jixiao.pool.in_child)."""
     _without_pandas()
     merged: dict[str, list[dict]] = {}
@@ -239,7 +216,7 @@ def write_sealed(batch: list[Sealed], out: Path, drop: set[str]) -> None:
         part = pickle.loads(s.rows) if s.rows is not None else rows([Result(s.file)])
         for table, got in part.items():
             merged.setdefault(table, []).extend(got)
-    write_rows(merged, out, drop, beside=forked)  # half the tables in a second process
+    write_rows(merged, out, drop, beside=forked, superseded=superseded)  # half the tables in a second process
 
 
 class _NoPandas:
@@ -306,35 +283,63 @@ def _task_files(task: Task) -> list[tuple[Input, str, str]]:
     return [(inp, rid, fmt.value) for inp, rid, fmt in task.files]
 
 
+@dataclass
+class Plan:
+    """What a run does: tasks for the files to read; rows for those that need no reading;
+    how many are already in the dataset; the report ids whose old rows go (to be read again);
+    the files a newer one at their path supersedes; and duplicates that wait for their
+    original (committed with it or after it, never before: a run killed in between must
+    not leave the copy as the only row of its report)."""
+
+    tasks: list[Task]
+    settled: list[Result]
+    skipped: int = 0
+    drop: set[str] = field(default_factory=set)
+    superseded: set[tuple[str, str]] = field(default_factory=set)
+    waiting: dict[str, list[Result]] = field(default_factory=dict)
+
+
 def plan(
-    paths: Iterable[Path], out: Path, scratch: Path, reprocess: bool = False
-) -> tuple[list[Task], list[Result], int, set[str]]:
-    """What to do: tasks for new files, rows for files that need no reading, the count
-    skipped, and the report ids whose old rows go (redone by a newer extractor)."""
-    known = file_versions(out)
-    known_ids = {rid for rid, _ in known}
-    drop: set[str] = set()
-    tasks: list[Task] = []
+    paths: Iterable[Path], out: Path, scratch: Path, reprocess: bool = False, limits: Limits | None = None
+) -> Plan:
+    """What to do with every input (see Plan)."""
+    had = known(out)  # (report id, source path) -> (extractor version, status)
+    # the reports the dataset holds: a report id with a row that is no copy of another
+    originals = {rid for (rid, _), (_, st) in had.items() if st not in OWNERLESS}
+    at_path = {
+        src: rid for (rid, src), (_, st) in had.items() if st not in (FileStatus.SUPERSEDED, "superseded")
+    }
+    p = Plan([], [])
     legacy: list[tuple[Input, str, Format]] = []
-    settled: list[Result] = []
-    skipped = 0
     seen: set[str] = set()
-    for inp in walk(paths, scratch):
+    for inp in walk(paths, scratch, out, _bounded_unpack(limits or Limits())):
         t0 = time.perf_counter()
+        if inp.skipped:
+            if ("", inp.source_path) in had:
+                p.skipped += 1
+            else:
+                p.settled.append(
+                    Result(_row(inp, "", "unknown", 0, None, False, FileStatus.SKIPPED, inp.skipped, t0))
+                )
+            continue
         if inp.error:
             # an archive that failed as a whole has its bytes; a member that could not be
             # taken out of it has none of its own
-            rid = sha256(inp.path) if inp.source_path == str(inp.path) and inp.path.is_file() else ""
+            rid = sha256(inp.path) if not inp.member and inp.path.is_file() else ""
+            if (rid, inp.source_path) in had:
+                p.skipped += 1
+                continue
             fmt = extract.sniff(inp.path).value if rid else "unknown"
             size = inp.path.stat().st_size if rid else 0
-            settled.append(Result(_row(inp, rid, fmt, size, None, False, FileStatus.FAILED, inp.error, t0)))
+            p.settled.append(Result(_row(inp, rid, fmt, size, None, False, FileStatus.FAILED, inp.error, t0)))
             continue
         try:
+            signature = stamp(inp.path)
             rid = sha256(inp.path)
             fmt = extract.sniff(inp.path)
-            size = inp.path.stat().st_size
+            size = signature[1]
         except OSError as exc:
-            settled.append(
+            p.settled.append(
                 Result(
                     _row(
                         inp,
@@ -350,31 +355,154 @@ def plan(
                 )
             )
             continue
-        if (rid, inp.source_path) in known:
-            if not (reprocess and known[(rid, inp.source_path)] != __version__):
-                skipped += 1
+        inp = replace(inp, stamp=signature)
+        old = at_path.get(inp.source_path)
+        if (rid, inp.source_path) in had:
+            version, status = had[(rid, inp.source_path)]
+            lost = status in (FileStatus.DUPLICATE, "duplicate") and rid not in originals
+            if not lost and not (reprocess and version != __version__):
+                p.skipped += 1
                 continue
-            drop.add(rid)  # read by an older extractor: its rows go, the file is read again
-            if rid in seen:  # ... once: the same bytes at another path stay a duplicate
-                settled.append(
-                    Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0))
-                )
-                continue
-        elif rid in seen or (rid in known_ids and rid not in drop):
-            settled.append(
-                Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0))
-            )
+            # read by an older extractor, or a copy whose original never made it into the
+            # dataset (a run killed between two commits): its rows go, the file is read again
+            p.drop.add(rid)
+        elif old is not None and old != rid:
+            p.superseded.add((old, inp.source_path))  # a corrected resubmission: the newer file counts
+        if rid in seen or (rid in originals and rid not in p.drop):
+            dup = Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.DUPLICATE, None, t0))
+            if rid in seen:
+                p.waiting.setdefault(rid, []).append(dup)  # until its original is committed
+            else:
+                p.settled.append(dup)
             continue
         seen.add(rid)
         if fmt is Format.ZIP:
-            settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.OK, None, t0)))
+            p.settled.append(Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.OK, None, t0)))
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
-            tasks.append(Task(Job.FILE, ((inp, rid, fmt),)))
+            p.tasks.append(Task(Job.FILE, ((inp, rid, fmt),)))
     for i in range(0, len(legacy), LEGACY_BATCH):
-        tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH])))
-    return tasks, settled, skipped, drop
+        p.tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH])))
+    # a zip's row is settled at once: its members that duplicate it wait for nothing
+    for rid in {r.file.report_id for r in p.settled} & p.waiting.keys():
+        p.settled.extend(p.waiting.pop(rid))
+    return p
+
+
+# statuses of a files row that holds no report of its own
+OWNERLESS = {
+    FileStatus.DUPLICATE,
+    FileStatus.SUPERSEDED,
+    FileStatus.SKIPPED,
+    "duplicate",
+    "superseded",
+    "skipped",
+}
+
+
+def _bounded_unpack(limits: Limits):
+    """Unpack an archive in a child process under the run's time limit and memory cap: a
+    bomb or an archive that hangs costs its own row, never the run (planning is the parent's)."""
+
+    def unpack_in(path: Path, dest: Path) -> list[Member]:
+        try:
+            got = forked(_unpack_all, path, dest, name="jixiao-unpack", memory_mb=limits.memory_mb).result(
+                timeout=limits.timeout
+            )
+        except TaskTimeout as exc:
+            raise extract.CorruptFile(f"cut off: unpacking {exc}") from None
+        except MemoryError:
+            raise extract.TooLarge(
+                f"refused: unpacking needs more than the memory limit of {limits.memory_mb} MB"
+            ) from None
+        members, error = got
+        if error is not None:
+            refused = extract.TooLarge(error)
+            refused.members = members  # type: ignore[attr-defined]  # those unpacked before it stopped
+            raise refused
+        return members
+
+    return unpack_in
+
+
+def _unpack_all(path: Path, dest: Path) -> tuple[list[Member], str | None]:
+    """Every member of an archive, and why unpacking stopped early (None: it did not)."""
+    members: list[Member] = []
+    try:
+        for m in unpack(path, dest):
+            members.append(m)
+    except extract.ExtractError as exc:
+        if not members:
+            raise
+        return members, str(exc)
+    return members, None
+
+
+class Busy(Exception):
+    """Another run is writing to the same dataset."""
+
+
+class Unwritable(Exception):
+    """The dataset folder cannot be written (a file, under a file, read-only)."""
+
+
+@contextlib.contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """Hold the dataset folder for one run: a lock file in it, which a second run finds taken
+    (Busy) instead of committing over the first. A POSIX record lock: the kernel drops it when
+    the run ends, however it ends, and no child process inherits it."""
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise Unwritable(f"cannot write the dataset folder {out}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise Busy(
+                f"{out} is being written by another jixiao ingest (pid {other or '?'}); "
+                f"wait for it to finish, or write to another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        if not os.access(out, os.W_OK):
+            raise Unwritable(f"cannot write the dataset folder {out}: read-only")
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+LOCK = ".jixiao.lock"
+SCRATCH = "jixiao-run-"
+
+
+def _scratch() -> Path:
+    """A private folder for what a run unpacks and converts, named for its process; the
+    folders of runs that are gone (killed) are removed first."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{SCRATCH}*"):
+        try:
+            pid = int(old.name[len(SCRATCH) :].split("-", 1)[0])
+        except ValueError:
+            continue
+        if not _alive(pid):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def ingest(
@@ -392,75 +520,110 @@ def ingest(
 
     Results are committed every `commit_every` files, each commit whole (export.Store):
     a run killed midway keeps what it committed, and the same command run again reads
-    only what is missing."""
-    t0 = time.perf_counter()
+    only what is missing. One run at a time writes a dataset (Busy)."""
     out = Path(out)
-    scratch = Path(tempfile.mkdtemp(prefix="jixiao-run-"))
+    with writing(out):
+        return _ingest(paths, out, workers, progress, limits, reprocess, commit_every, on_plan, scheduler)
+
+
+def _ingest(
+    paths,
+    out: Path,
+    workers,
+    progress,
+    limits: Limits,
+    reprocess: bool,
+    commit_every: int,
+    on_plan,
+    scheduler,
+) -> Summary:
+    t0 = time.perf_counter()
+    scratch = _scratch()
     Store(out).repair()  # a run killed inside its last commit: finish it first
     try:
-        tasks, planned, skipped, drop = plan(paths, out, scratch, reprocess)
-        pending = [seal(r) for r in planned]
+        p = plan(paths, out, scratch, reprocess, limits)
+        pending = [seal(r) for r in p.settled]
         if on_plan:
-            on_plan(sum(len(_task_files(t)) for t in tasks) + len(pending))
-        order = {inp.source_path: i for task in tasks for i, (inp, _, _) in enumerate(_task_files(task))}
+            on_plan(sum(len(t.files) for t in p.tasks) + len(pending) + sum(map(len, p.waiting.values())))
+        order = {inp.source_path: i for task in p.tasks for i, (inp, _, _) in enumerate(task.files)}
         done: list[Result] = []
+        drop, superseded = set(p.drop), set(p.superseded)
 
         def commit(batch: list[Sealed]) -> None:
-            nonlocal drop
+            nonlocal drop, superseded
             batch.sort(key=lambda r: (order.get(r.file.source_path, -1), r.file.source_path))
             # written by a child forked for it: the parent keeps nothing of what writing allocates
-            in_child(write_sealed, batch, out, drop)
-            drop = set()
+            in_child(write_sealed, batch, out, drop, superseded)
+            drop, superseded = set(), set()
             done.extend(Result(r.file) for r in batch)  # keep the files rows, let the records go
             batch.clear()
 
         def timeout_of(task: Task) -> float:
-            return limits.timeout * len(task.files)  # a legacy batch: each file's time
+            if task.job is Job.LEGACY:  # the batch's time, then each file's alone if it hangs
+                return limits.timeout * len(task.files) * 2 + LEGACY_START
+            return limits.timeout
 
-        if scheduler:
-            stream = engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)
-        else:
-            formats = {Format(fmt) for task in tasks for _, _, fmt in _task_files(task)}
-            stream = engines.local(
-                work,
-                tasks,
-                timeout_of,
-                workers or os.cpu_count() or 1,
-                limits.memory_mb,
-                limits.max_tasks,
-                formats,
-            )
-        for task, ok, value in stream:
-            if ok:
-                batch = value
-            else:
-                why = f"cut off: {_reason(value)}" if not isinstance(value, str) else _reason(value)
-                files = _task_files(task)
-                spent = timeout_of(task) / len(files) if isinstance(value, engines.TaskTimeout) else 0.0
-                batch = [
-                    Sealed(
-                        _row(
-                            inp,
-                            rid,
-                            _sniffed(inp.path, fmt),
-                            inp.path.stat().st_size if inp.path.exists() else 0,
-                            None,
-                            False,
-                            FileStatus.FAILED,
-                            why,
-                            time.perf_counter() - spent,
-                        )
-                    )
-                    for inp, rid, fmt in files
-                ]
-            for res in batch:
-                pending.append(res)
-                if progress:
-                    progress(Result(res.file))
-            if len(pending) >= commit_every:
-                commit(pending)
-        if pending or drop or not (out / "current").exists():
+        retry: list[Task] = []
+        for tasks in (p.tasks, retry):
+            if tasks is retry and not retry:
+                break
+            for task, ok, value in _stream(tasks, timeout_of, workers, limits, scheduler):
+                if ok:
+                    batch = value
+                elif task.job is Job.LEGACY and len(task.files) > 1:
+                    # a batch that hung or died: each file alone, within its own time limit
+                    retry.extend(Task(Job.LEGACY, (f,)) for f in task.files)
+                    continue
+                else:
+                    batch = _failed(task, value, timeout_of)
+                for res in batch:
+                    pending.append(res)
+                    if progress:
+                        progress(Result(res.file))
+                for _, rid, _ in task.files:  # the copies of what was just read may follow it
+                    pending.extend(seal(r) for r in p.waiting.pop(rid, ()))
+                if len(pending) >= commit_every:
+                    commit(pending)
+        for dups in p.waiting.values():  # an original that never came back: its copies all the same
+            pending.extend(seal(r) for r in dups)
+        if pending or drop or superseded or not (out / "current").exists():
             commit(pending)
-        return Summary(done, skipped, time.perf_counter() - t0)
+        return Summary(done, p.skipped, time.perf_counter() - t0)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+LEGACY_START = 60.0  # seconds LibreOffice may take to start, on top of each file's limit
+
+
+def _stream(tasks: list[Task], timeout_of, workers, limits: Limits, scheduler):
+    """(task, ok, value) for each task, from the local pool or a Dask cluster."""
+    if scheduler:
+        return engines.dask(work, tasks, timeout_of, scheduler, limits.memory_mb)
+    formats = {Format(fmt) for task in tasks for _, _, fmt in _task_files(task)}
+    return engines.local(
+        work, tasks, timeout_of, workers or os.cpu_count() or 1, limits.memory_mb, limits.max_tasks, formats
+    )
+
+
+def _failed(task: Task, value, timeout_of) -> list[Sealed]:
+    """The files rows of a task the pool cut off or lost, each with the reason."""
+    why = f"cut off: {_reason(value)}" if not isinstance(value, str) else _reason(value)
+    files = _task_files(task)
+    spent = timeout_of(task) / len(files) if isinstance(value, engines.TaskTimeout) else 0.0
+    return [
+        Sealed(
+            _row(
+                inp,
+                rid,
+                _sniffed(inp.path, fmt),
+                inp.path.stat().st_size if inp.path.exists() else 0,
+                None,
+                False,
+                FileStatus.FAILED,
+                why,
+                time.perf_counter() - spent,
+            )
+        )
+        for inp, rid, fmt in files
+    ]

@@ -15,7 +15,7 @@ import pytest
 
 from export import rows, write
 from export.schema import TABLES
-from export.writers import write_duckdb_views
+from export.writers import write_duckdb
 from jixiao.pool import WorkerDied, forked, in_child
 
 
@@ -46,14 +46,15 @@ def test_a_child_that_dies_says_so():
         in_child(_die)
 
 
-def test_views_are_written_once_and_kept_while_the_same(tmp_path: Path):
+def test_the_database_is_written_once_a_version_and_again_when_gone(tmp_path: Path):
     write([], tmp_path)  # an empty dataset: every table, no rows
     db = tmp_path / "jixiao.duckdb"
+    version = (tmp_path / "jixiao.duckdb.version").read_text(encoding="utf-8")
     first = db.stat().st_mtime_ns
-    write_duckdb_views(tmp_path, list(TABLES))
-    assert db.stat().st_mtime_ns == first  # the same views: the file is left alone
+    write_duckdb(tmp_path, list(TABLES), version)
+    assert db.stat().st_mtime_ns == first  # it holds this version: left alone
     db.unlink()
-    write_duckdb_views(tmp_path, list(TABLES))  # gone: written again
+    write_duckdb(tmp_path, list(TABLES), version)  # gone: written again
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM reports").fetchone() == (0,)

@@ -255,7 +255,7 @@ def hook(owner, name, before):
 owner, name, before = {
     "before_swap": (dataset.Store, "_swap", True),
     "after_swap": (dataset.Store, "_swap", False),
-    "before_views": (dataset, "write_duckdb_views", True),
+    "before_views": (dataset, "write_duckdb", True),
     "before_collect": (dataset.Store, "_collect", True),
 }[point]
 hook(owner, name, before)
