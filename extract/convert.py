@@ -91,7 +91,7 @@ def to_docx(items: Sequence[tuple[Path, str]], outdir: Path) -> dict[Path, Path 
     results: dict[Path, Path | ExtractError] = {}
     if not items:
         return results
-    base = Path(tempfile.mkdtemp(prefix="jixiao-lo-"))
+    base = Path(tempfile.mkdtemp(prefix=f"jixiao-lo-{os.getpid()}-"))
     try:
         names = {}
         src = base / "in"
@@ -134,7 +134,7 @@ def read_converted(path: Path, fmt: Format) -> Document:
     many in one batch instead, with `to_docx`)."""
     from extract.word import read_docx
 
-    out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
+    out = Path(tempfile.mkdtemp(prefix=f"jixiao-docx-{os.getpid()}-"))
     try:
         got = to_docx([(path, fmt.value)], out).get(path)
         if not isinstance(got, Path):

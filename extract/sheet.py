@@ -127,17 +127,30 @@ def read_xlsx(path: Path, fmt: Format = Format.XLSX) -> Document:
         with zipfile.ZipFile(path) as zf:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
                 raise CorruptFile("refused: workbook inflates beyond 200 MiB (zip bomb?)")
-        with _fast_merges():
-            wb = openpyxl.load_workbook(path, data_only=True)
+        # from its bytes, not by its name: openpyxl refuses a path whose suffix is not .xlsx
+        with _fast_merges(), open(path, "rb") as fh:
+            wb = openpyxl.load_workbook(fh, data_only=True)
     except CorruptFile:
         raise
     except Exception as exc:
         raise CorruptFile(f"corrupt xlsx: {type(exc).__name__}: {str(exc)[:120]}") from exc
     pages = []
     for n, ws in enumerate(wb.worksheets, start=1):
-        if ws.max_row * ws.max_column > MAX_CELLS:
-            raise CorruptFile(f"sheet {ws.title} has {ws.max_row}x{ws.max_column} cells, over the limit")
-        grid = [[show(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        # the cells that hold a value: a sheet's declared dimension counts formatted empty cells
+        # too (one styled cell at A1048576, or columns to XFD, as real files have)
+        filled = [key for key, cell in ws._cells.items() if cell.value is not None and cell.value != ""]
+        if len(filled) > MAX_CELLS:
+            raise CorruptFile(f"sheet {ws.title} has {len(filled)} cells with values, over the limit")
+        rows = max((r for r, _ in filled), default=0)
+        cols = max((c for _, c in filled), default=0)
+        grid = (
+            [
+                [show(c.value, c.number_format) for c in row]
+                for row in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=cols)
+            ]
+            if rows and cols
+            else []
+        )
         for rng in ws.merged_cells.ranges:
             top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else ""
             for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):

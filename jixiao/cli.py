@@ -178,6 +178,10 @@ def _ingest(args) -> int:
         progress.close()
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
+    except ConnectionError as exc:  # the Dask scheduler cannot be reached (an OSError too: first)
+        progress.close()
+        print(f"jixiao: cannot reach the Dask scheduler {args.scheduler}: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # a full disk while committing: the dataset is as it was before
         progress.close()
         print(
@@ -186,10 +190,6 @@ def _ingest(args) -> int:
             file=sys.stderr,
         )
         return 1
-    except ConnectionError as exc:  # the Dask scheduler cannot be reached
-        progress.close()
-        print(f"jixiao: cannot reach the Dask scheduler {args.scheduler}: {exc}", file=sys.stderr)
-        return 2
     finally:
         progress.close()
     for r in result.failed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -41,15 +42,63 @@ def _address_space() -> int:
     return 0
 
 
+CAP_MB: int | None = None  # the memory cap of this process, where one is set (a worker's)
+
+# what a library says when the cap refuses it memory: Python's MemoryError, C++'s bad_alloc, a
+# shared object that cannot be mapped, malloc's ENOMEM, numpy's and onnxruntime's words
+OUT_OF_MEMORY = re.compile(
+    r"MemoryError|bad_alloc|bad allocation|failed to map segment|Cannot allocate memory|Unable to allocate|"
+    r"[Ff]ailed to allocate|out of memory|std::length_error",
+)
+
+
+LIMIT_BYTES: int | None = None  # the address space the cap allows, in bytes
+REACHED_CAP = False  # this worker's memory reached its cap: it asks to be replaced
+
+
+def peak() -> int:
+    """The most address space this process has mapped (VmPeak), 0 where /proc is not there."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def over_the_cap(what: BaseException | str, peak_before: int | None = None) -> str | None:
+    """The reason to give for a failure the memory cap caused, or None: a library says it ran
+    out of memory (in its own words), or the process's address space rose to its cap while
+    the file was read (libxml2 then says only 'unknown error')."""
+    global REACHED_CAP
+    if not CAP_MB:
+        return None
+    text = what if isinstance(what, str) else f"{type(what).__name__}: {what}"
+    said = isinstance(what, MemoryError) or bool(OUT_OF_MEMORY.search(text))
+    now = peak()
+    rose = (
+        peak_before is not None and LIMIT_BYTES is not None and now > peak_before and now >= LIMIT_BYTES * 0.9
+    )
+    if said or rose:
+        REACHED_CAP = True
+        return f"over the memory limit of {CAP_MB} MB"
+    return None
+
+
 def _limit_memory(mb: int | None) -> None:
     """Cap how far a worker may grow: `mb` beyond the address space it starts with (the
     libraries a forked worker inherits already map a good deal that it never touches)."""
+    global CAP_MB, LIMIT_BYTES
     if not mb:
         return
+    CAP_MB = mb
     try:
         import resource
 
         limit = _address_space() + mb * 1024 * 1024
+        LIMIT_BYTES = limit
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
         pass
@@ -94,11 +143,14 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None, p
         if task is None:
             return
         try:
-            conn.send((True, fn(task)))
+            result: tuple = (True, fn(task))
         except MemoryError:
-            conn.send((False, "out of memory: the file needs more than the memory cap"))
+            result = (False, f"over the memory limit of {memory_mb} MB")
         except BaseException as exc:  # reported to the parent, which decides
-            conn.send((False, f"{type(exc).__name__}: {exc}"))
+            result = (False, f"{type(exc).__name__}: {exc}")
+        # a worker whose memory reached its cap asks to be replaced: what it holds now (a
+        # fragmented heap, a peak that says nothing more) must not cost the next file
+        conn.send((*result, REACHED_CAP))
 
 
 @dataclass
@@ -186,14 +238,15 @@ class Pool:
                 now = time.monotonic()
                 for s in list(busy):
                     if s.conn in ready:
+                        retire = False
                         try:
-                            ok, value = s.conn.recv()
+                            ok, value, retire = s.conn.recv()
                         except (EOFError, OSError):
                             ok, value = False, WorkerDied("the worker process died")
                         task, s.task = s.task, None
                         s.done += 1
                         yield task, ok, value
-                        if not s.proc.is_alive() or (self.max_tasks and s.done >= self.max_tasks):
+                        if not s.proc.is_alive() or retire or (self.max_tasks and s.done >= self.max_tasks):
                             self._stop(s, kill=not s.proc.is_alive())
                             slots.remove(s)
                     elif s.proc.sentinel in ready or not s.proc.is_alive():
@@ -201,7 +254,12 @@ class Pool:
                         code = s.proc.exitcode
                         self._stop(s, kill=True)
                         slots.remove(s)
-                        yield task, False, WorkerDied(f"the worker process died (exit code {code})")
+                        died = f"the worker process died (exit code {code})"
+                        if (
+                            self.memory_mb and code is not None and code < 0
+                        ):  # killed by a signal under the cap
+                            died = f"over the memory limit of {self.memory_mb} MB ({died})"
+                        yield task, False, WorkerDied(died)
                     elif now >= s.deadline:
                         task, s.task = s.task, None
                         self._stop(s, kill=True)
@@ -214,8 +272,17 @@ class Pool:
 
 def in_child(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)` in a forked child process, its result (pickled) or its exception raised
-    here: `forked(fn, *args).result()`."""
-    return forked(fn, *args).result()
+    here: `forked(fn, *args).result()`. A Ctrl-C while it runs waits for it to end (a commit
+    is never left half made), then stops the run."""
+    job = forked(fn, *args)
+    try:
+        return job.result()
+    except KeyboardInterrupt:
+        try:
+            job.result()
+        except Exception:
+            pass
+        raise
 
 
 class Forked:
@@ -224,6 +291,7 @@ class Forked:
 
     def __init__(self, pid: int | None, read_fd: int | None, value: Any = None, ok: bool = True) -> None:
         self.pid, self.read_fd = pid, read_fd
+        self._chunks: list[bytes] = []
         self._done = pid is None
         self._ok, self._value = ok, value
 
@@ -238,6 +306,7 @@ class Forked:
             if data is None:
                 _kill(self.pid)
                 os.waitpid(self.pid, 0)
+                os.close(self.read_fd)
                 self._done, self._ok = True, False
                 self._value = TaskTimeout(f"timed out after {timeout:.0f}s")
                 raise self._value
@@ -259,19 +328,21 @@ class Forked:
 
         assert self.read_fd is not None
         deadline = None if timeout is None else time.monotonic() + timeout
-        chunks: list[bytes] = []
-        with os.fdopen(self.read_fd, "rb", buffering=0) as fh:
-            while True:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return None
-                ready, _, _ = select.select([fh], [], [], left)
-                if not ready:
-                    return None
-                chunk = fh.read(1 << 20)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
+        # what was read so far stays with the call: a Ctrl-C in the middle, and result() asked
+        # again, goes on where it stopped (the pipe is closed only once all is read)
+        chunks = self._chunks
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return None
+            ready, _, _ = select.select([self.read_fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.read_fd, 1 << 20)
+            if not chunk:
+                os.close(self.read_fd)
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 def forked(
@@ -298,6 +369,11 @@ def forked(
             os.close(r)
             name_process(name)
             _die_with_parent(parent_pid)
+            import signal
+
+            signal.signal(
+                signal.SIGINT, signal.SIG_IGN
+            )  # a Ctrl-C is the run's to answer: a commit ends whole
             if memory_mb:
                 _own_group()  # a bounded call (unpacking an archive) is killed whole at its deadline
                 _limit_memory(memory_mb)

@@ -28,7 +28,7 @@ from extract.archive import Member, unpack
 from extract.model import Format
 from jixiao import __version__, engines
 from jixiao.inputs import Input, sha256, walk
-from jixiao.pool import TaskTimeout, forked, in_child
+from jixiao.pool import TaskTimeout, forked, in_child, over_the_cap, peak
 
 log = logging.getLogger("jixiao")
 
@@ -48,6 +48,8 @@ def _reason(exc: BaseException | str) -> str:
     not UTF-8 leaves lone surrogates in an OSError's text)."""
     msg = " ".join(str(exc).split()) or type(exc).__name__
     msg = msg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if "Traceback (most recent call last)" in msg:  # a library's report of its own stack: its first words
+        msg = msg.split("Traceback (most recent call last)")[0].rstrip(" :") or type(exc).__name__
     return msg[:300]
 
 
@@ -109,6 +111,7 @@ def process(inp: Input, report_id: str | None = None) -> Result:
     run began) gives way to the bytes read."""
     t0 = time.perf_counter()
     size, fmt = 0, Format.UNKNOWN
+    peak_before = peak()
     try:
         for _ in range(2):
             first = stamp(inp.path)
@@ -123,9 +126,8 @@ def process(inp: Input, report_id: str | None = None) -> Result:
             return Result(_row(inp, before, fmt.value, size, None, False, FileStatus.FAILED, CHANGING, t0))
         report_id = before
     except extract.ExtractError as exc:
-        return Result(
-            _row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, _reason(exc), t0)
-        )
+        why = over_the_cap(exc, peak_before) or _reason(exc)
+        return Result(_row(inp, report_id or "", fmt.value, size, None, False, FileStatus.FAILED, why, t0))
     except Exception as exc:  # the per-file boundary: a bug or a library failure on odd bytes
         return Result(
             _row(
@@ -136,7 +138,7 @@ def process(inp: Input, report_id: str | None = None) -> Result:
                 None,
                 False,
                 FileStatus.FAILED,
-                f"cannot read: {type(exc).__name__}: {_reason(exc)}",
+                over_the_cap(exc, peak_before) or f"cannot read: {type(exc).__name__}: {_reason(exc)}",
                 t0,
             )
         )
@@ -148,13 +150,21 @@ def process_legacy(batch: list[tuple[Input, str, Format]]) -> list[Result]:
     from extract.convert import to_docx
 
     t0 = time.perf_counter()
-    out = Path(tempfile.mkdtemp(prefix="jixiao-docx-"))
+    out = Path(tempfile.mkdtemp(prefix=f"jixiao-docx-{os.getpid()}-"))
     try:
+        first = {inp.path: stamp(inp.path) for inp, _, _ in batch}
         converted = to_docx([(inp.path, fmt.value) for inp, _, fmt in batch], out)
         results = []
         for inp, rid, fmt in batch:
-            size = inp.path.stat().st_size
+            size = first[inp.path][1]
             got = converted.get(inp.path)
+            if stamp(inp.path) != first[inp.path]:  # written to while LibreOffice read it
+                results.append(
+                    Result(_row(inp, rid, fmt.value, size, None, False, FileStatus.FAILED, CHANGING, t0))
+                )
+                continue
+            if first[inp.path] != inp.stamp:  # changed since the run was planned: the bytes read count
+                rid = sha256(inp.path)
             if not isinstance(got, Path):
                 results.append(
                     Result(
@@ -479,19 +489,24 @@ def writing(out: Path) -> Iterator[None]:
 
 LOCK = ".jixiao.lock"
 SCRATCH = "jixiao-run-"
+# every scratch folder a run or its workers make, each named <prefix><pid>-: the run's own,
+# LibreOffice's profile and input copies (extract.convert), its converted .docx
+SCRATCHES = (SCRATCH, "jixiao-lo-", "jixiao-docx-")
 
 
 def _scratch() -> Path:
-    """A private folder for what a run unpacks and converts, named for its process; the
-    folders of runs that are gone (killed) are removed first."""
+    """A private folder for what a run unpacks, named for its process; the scratch folders
+    (the run's, LibreOffice's profiles and outputs) of processes that are gone (a run killed)
+    are removed first."""
     base = Path(tempfile.gettempdir())
-    for old in base.glob(f"{SCRATCH}*"):
-        try:
-            pid = int(old.name[len(SCRATCH) :].split("-", 1)[0])
-        except ValueError:
-            continue
-        if not _alive(pid):
-            shutil.rmtree(old, ignore_errors=True)
+    for prefix in SCRATCHES:
+        for old in base.glob(f"{prefix}*"):
+            try:
+                pid = int(old.name[len(prefix) :].split("-", 1)[0])
+            except ValueError:
+                continue
+            if not _alive(pid):
+                shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-"))
 
 

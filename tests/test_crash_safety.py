@@ -332,3 +332,56 @@ def test_killed_at_a_point_inside_a_commit(small, tmp_path, point: str, commit_e
     assert run_cli([folder], out, "--commit-every", str(commit_every), "--workers", "1") == 0
     assert_same_dataset(out, reference)
     assert_sound_dataset(out)
+
+
+def test_killed_after_a_commit_never_leaves_a_copy_as_its_reports_only_row(tmp_path) -> None:
+    """The same bytes at two paths, the copy found after the original: the copy's duplicate
+    row waits for the original's commit. Killed after the first commit (which the old code
+    gave the copy's row alone), the run again reads the original: the report exists, and no
+    report id is held by duplicate rows only (the copy stayed a duplicate of nothing)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = (SAMPLES / "000.txt").read_bytes()
+    (folder / "a_other.txt").write_bytes(seed + "\n附注：另一份。\n".encode())
+    (folder / "m_original.txt").write_bytes(seed)
+    (folder / "z_copy.txt").write_bytes(seed)
+    out = tmp_path / "out"
+    args = ["ingest", str(folder), "--out", str(out), "--commit-every", "2", "--workers", "1", "--quiet"]
+    killed = subprocess.run(
+        [sys.executable, "-c", HOOKED, "1", "after_swap", *args],
+        cwd=ROOT,
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert run_cli([folder], out, "--workers", "1") == 0
+    files = {r["file_name"]: r for r in comparable(out, "files").to_dict("records")}
+    assert (files["m_original.txt"]["status"], files["z_copy.txt"]["status"]) == ("ok", "duplicate")
+    reports = set(comparable(out, "reports")["report_id"])
+    assert files["m_original.txt"]["report_id"] in reports
+    owners = {r["report_id"] for r in files.values() if r["status"] != "duplicate"}
+    assert {r["report_id"] for r in files.values()} <= owners
+    assert_sound_dataset(out)
+
+
+def test_a_second_run_into_the_same_dataset_waits_its_turn(tmp_path) -> None:
+    """Two runs into one --out at once: the second is refused at once with one line (exit 2)
+    and writes nothing; the first ends as if alone."""
+    inp = tmp_path / "in"
+    variants(inp, copies=6)
+    out = tmp_path / "out"
+    first = start(command(inp, out, "--commit-every", "2"), tmp_path / "first.log")
+    lock = out / ".jixiao.lock"
+    deadline = time.monotonic() + 60
+    while not (lock.exists() and lock.read_text().strip() == str(first.pid)):
+        assert time.monotonic() < deadline and first.poll() is None, "the first run never took the dataset"
+        time.sleep(0.01)
+    second = subprocess.run(command(inp, out), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert second.stderr.strip().count("\n") == 0 and "another jixiao ingest" in second.stderr
+    assert f"pid {first.pid}" in second.stderr
+    assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()
+    assert len(comparable(out, "files")) == 24
+    assert_sound_dataset(out)
