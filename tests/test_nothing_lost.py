@@ -235,6 +235,7 @@ def test_formatted_empty_cells_far_away_are_no_cells(tmp_path):
 # ---- 11. a small .doc beside big ones ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_legacy_batch_that_hangs_is_retried_file_by_file(tmp_path, monkeypatch):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -315,6 +316,7 @@ def test_options_out_of_range_are_usage_errors(tmp_path, capsys, option, value):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_one_line_soon(tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed")
     monkeypatch.setattr(jixiao.engines, "CONNECT_SECONDS", 2)
@@ -330,6 +332,7 @@ def test_an_unreachable_scheduler_is_one_line_soon(tmp_path, monkeypatch, capsys
 # ---- 15. Ctrl-C -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
