@@ -14,6 +14,7 @@ from enum import Enum
 
 from normalize import patterns as P
 from normalize.numerals import chinese_to_decimal, plain_number
+from normalize.tolerance import LOOKALIKES, label_view
 
 CENT = Decimal("0.01")
 
@@ -39,10 +40,12 @@ class Unit(str, Enum):
 # The last character of every unit's name (元): a text without one states no money, and
 # folding full-width characters makes none.
 UNIT_ENDS = frozenset(u.value[-1] for u in Unit)
+# …or a character misread for it (万兀)
+UNIT_SIGNS = UNIT_ENDS | {c for c, label in LOOKALIKES.items() if label in UNIT_ENDS}
 
 
 def _may_state_money(text: str) -> bool:
-    return any(map(text.__contains__, UNIT_ENDS))
+    return any(map(text.__contains__, UNIT_SIGNS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ def _number(text: str) -> Decimal | None:
 
 def parse_money(text: str, default_unit: Unit | None = None) -> Decimal | None:
     """'403.51 万元' -> 4035100.00; '贰拾叁万元' -> 230000.00; '41.28' with 万元 -> 412800.00."""
-    s = P.fold(text).strip()
+    s = label_view(P.fold(text)).strip()  # 万兀 is 万元 misread (the unit is a label's word)
     s = s[:-1] if s.endswith("整") else s  # 大写 amounts close with 整: 贰拾叁万元整
     m = P.MONEY.fullmatch(s) or P.CN_MONEY.fullmatch(s)
     if m:
@@ -94,7 +97,7 @@ def find_money(text: str) -> Iterator[Money]:
     """Every amount with a money unit in `text`, in order."""
     if not _may_state_money(text):
         return
-    folded = P.fold(text)
+    folded = label_view(P.fold(text))
     hits: list[Money] = []
     for pattern in (P.MONEY, P.CN_MONEY):
         for m in pattern.finditer(folded):
@@ -132,5 +135,5 @@ def table_unit(text: str) -> Unit | None:
     """The money unit a caption or header states: '单位：万元' -> WAN; None when none is stated."""
     if not _may_state_money(text):
         return None
-    m = P.TABLE_UNIT.search(P.fold(text))
+    m = P.TABLE_UNIT.search(label_view(P.fold(text)))
     return Unit(m.group("unit")) if m else None

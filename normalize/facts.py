@@ -14,8 +14,9 @@ import regex
 
 from normalize import patterns as P
 from normalize.amounts import find_money, plain_number, table_unit, to_yuan
-from normalize.labels import LABEL_FIELD, VALUE_KIND, label_pattern
+from normalize.labels import VALUE_KIND, field_of, label_pattern
 from normalize.model import Fact, Where
+from normalize.tolerance import label_view
 
 # How far after its label a value may stand (characters).
 WINDOW = {"money": 40, "percent": 16, "score": 14, "grade": 8}
@@ -31,6 +32,11 @@ NOT_OWN = regex.compile(r"(?:上年|去年|上一年|同比|人均|平均|较|�
 # Labels that name the execution rate only right after money was stated: "…项目支出 46.25 万元。
 # 完成率均达到 100%" is spending; "完成12所学校校舍维修改造，完成率100%" is work done.
 MONEY_CONTEXT = frozenset({"完成率"})
+
+# Verbs that name a budget only when what was obtained is funds: "我市获得…专项资金17347万元",
+# "争取上级补助资金50万元" (not "获得收益5万元")
+FUNDS_VERBS = frozenset({"获得", "争取"})
+FUNDS_OBTAINED = regex.compile(r"(?:资金|经费|补助|补贴|拨款)\s*(?:共|合计|总计|计)?\s*$")
 
 # A percentage right after a score label is a rate, not a score ("得分率 95%"): guarded by
 # SCORE's own pattern, which needs 分. A money label right before "的" describes a share:
@@ -51,17 +57,21 @@ def _context(text: str, start: int, end: int) -> str:
 def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
     """Facts stated in `text` (a paragraph at offset `base` of page `page`)."""
     folded = P.fold(text)
-    hits = [(m.start(), m.end(), m.group(0)) for m in label_pattern().finditer(folded)]
+    # (start, end, the label's words in the view): a label as the pattern reads it, damaged or wrapped
+    hits = [
+        (m.start(), m.end(), P.SPACES.sub("", m.group(0)))
+        for m in label_pattern().finditer(label_view(folded))
+    ]
     facts: list[Fact] = []
     for i, (s, e, label) in enumerate(hits):
-        field = LABEL_FIELD[label]
+        field = field_of(label)
         if NOT_OWN.search(folded[max(0, s - 3) : s]):
             continue
         if label in MONEY_CONTEXT and not any(find_money(text[max(0, s - 60) : s])):
             continue
         limit = len(folded)
         for s2, _, label2 in hits[i + 1 :]:
-            if LABEL_FIELD[label2] != field:
+            if field_of(label2) != field:
                 limit = s2
                 break
         kind = VALUE_KIND[field]
@@ -71,7 +81,10 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
             limit = stop.start()
         window = text[e:limit]
         fact = _value(field, kind, window, e)
-        if fact is None and kind == "money":
+        if label in FUNDS_VERBS:
+            if fact is None or not FUNDS_OBTAINED.search(text[e : fact[2]]):
+                continue
+        elif fact is None and kind == "money":
             fact = _bare_after_unit(folded, s, window, e)
         if fact is None:
             continue
@@ -81,7 +94,7 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
                 field,
                 value,
                 raw,
-                label,
+                P.SPACES.sub("", text[s:e]),  # as the document writes it
                 Where(page, base + vs, base + ve),
                 _context(text, s, ve),
                 kind == "money",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from normalize import patterns as P
 from normalize.parts import Carry, Form, Piece, Row, Table, Text
 from normalize.tables import project_name_in, squash
+from normalize.tolerance import label_view
 
 # a longer text that names a form is a sentence about it ("附表：…自评表" stays short enough)
 TITLE_MAX = 40
@@ -32,7 +33,7 @@ TITLE_MAX = 40
 def form_title(text: str) -> str | None:
     """The text, squashed, if it is a form's title."""
     s = squash(text)
-    return s if len(s) <= TITLE_MAX and P.FORM_TITLE.search(s) else None
+    return s if len(s) <= TITLE_MAX and P.FORM_TITLE.search(label_view(s)) else None
 
 
 def title_row(cells: Sequence[str]) -> str | None:

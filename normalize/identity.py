@@ -12,7 +12,7 @@ from extract.model import BlockKind, Document
 from normalize import patterns as P
 from normalize.dates import find_dates
 from normalize.model import ReportKind
-from normalize.segment import leading_org
+from normalize.segment import leading_org, words
 
 # Title words by report kind (LABELING.md): the whole spending of a unit, or one project.
 DEPT_WORDS = regex.compile(r"(?:部门|单位|机关)?整体(?:支出)?|部门支出绩效|部门评价")
@@ -101,10 +101,77 @@ def unit_from_text(doc: Document, title_text: str | None) -> str | None:
         head = regex.sub(r"^关于", "", head).strip()
         if head and head != title_text and TITLE_ORG.match(head) and not PLACE.fullmatch(head):
             return head
-        org = leading_org(regex.sub(r"^关于", "", title_text))
-        if org and not PLACE.fullmatch(org):
+        bare = regex.sub(r"^关于", "", title_text)
+        org = leading_org(bare)
+        if org and not PLACE.fullmatch(org) and not WORKS_ON.match(bare, len(org)):
             return org
-    return signature_unit(doc)
+    return opening_unit(doc) or signature_unit(doc)
+
+
+# a title's organisation followed by building works is what the project builds, not who
+# reports: "关于青山县城北垃圾转运站提升改造项目的…" (a school's 教学楼建设 is no work on the school)
+WORKS_ON = regex.compile(r"(?:提升|改造|改扩建|扩建|新建|改建|建设|维修|修缮|维护|搬迁|装修|升级|加固|提质)")
+
+# the unit an opening sentence names: "青山县民政局（以下简称“本局”）…", "我单位青山县第一中学是…",
+# "青山县林业局是县政府工作部门" — the name with a place before its organisation word
+SHORT_NAME = regex.compile(r"[(（]\s*以下简称")
+SELF_NAMED = regex.compile(r"(?:我|本)(?:单位|局|委|办|院|中心|部门|站|所|校)[,，\s]*(?=\p{Han})")
+IS_NAMED = regex.compile(r"(?:是|系|为|成立于|始建于|于(?:19|20)\d{2}年)")
+OPENING_BLOCKS = 6
+
+
+def opening_unit(doc: Document) -> str | None:
+    """The unit an opening paragraph defines or introduces by its full name."""
+    blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE][:OPENING_BLOCKS]
+    for b in blocks:
+        text = P.fold(b.text)
+        for m in SHORT_NAME.finditer(text):
+            name = _name_before(text[max(0, m.start() - 40) : m.start()])
+            if name:
+                return name
+        for m in SELF_NAMED.finditer(text):
+            name = _name_at(text[m.end() : m.end() + 40])
+            if name and IS_NAMED.match(text, m.end() + len(name)):
+                return name
+        name = _name_at(text[:40])
+        if name and IS_NAMED.match(text, len(name)):
+            return name
+    return None
+
+
+PLACE_END = ("省", "市", "州", "县", "区", "旗", "盟")
+
+
+def _place_starts(text: str) -> list[int]:
+    """Where a place name begins in `text`, by jieba's words: a word ending like a place
+    (吉首市, 锡林郭勒盟), or one followed by a place word alone (青山 | 县)."""
+    toks = words(text)
+    starts, at = [], 0
+    for i, w in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if (len(w) >= 2 and w.endswith(PLACE_END)) or (nxt in PLACE_END and regex.fullmatch(r"\p{Han}+", w)):
+            starts.append(at)
+        at += len(w)
+    return starts
+
+
+def _name_before(text: str) -> str | None:
+    """The organisation that ends `text`, from the place name it starts with:
+    '为加强吉首市乾州街道办事处' -> '吉首市乾州街道办事处'."""
+    for at in _place_starts(text):
+        name = text[at:]
+        if ORG.match(name) and not PLACE.fullmatch(name):
+            return name
+    return None
+
+
+def _name_at(text: str) -> str | None:
+    """The organisation `text` opens with, whole: its place, then words up to an organisation's
+    ending at a word boundary ('青山县第一中学是…' -> '青山县第一中学')."""
+    if 0 not in _place_starts(text[:12]):
+        return None
+    org = leading_org(text)
+    return org if org and not PLACE.fullmatch(org) else None
 
 
 def signature_unit(doc: Document) -> str | None:

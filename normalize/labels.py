@@ -3,7 +3,8 @@
 Every word that names a field in running text is declared with its field in
 `normalize/fields.py`; here they become one lookup and one pattern. Longer labels win
 over shorter ones where they overlap (年初预算批复数 over 预算数), so order within a
-declaration does not matter.
+declaration does not matter. The pattern reads a label damaged as `normalize.tolerance`
+says (look-alike and traditional characters, a space or line break inside).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 import regex
 
 from normalize.fields import REPORTS, Field, Kind
+from normalize.tolerance import label_pattern_source
 
 # the report fields a sentence states, in declaration order
 STATED: tuple[Field, ...] = tuple(f for f in REPORTS if f.labels)
@@ -30,6 +32,13 @@ VALUE_KIND: dict[str, str] = {f.name: READS[f.kind] for f in STATED}
 
 @cache
 def label_pattern() -> regex.Pattern:
-    """Every label of every field as one alternation, longest first, so the longest label wins."""
-    words = sorted(LABEL_FIELD, key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(w) for w in words))
+    """Every label of every field as one alternation, longest first, so the longest label wins;
+    a label may hold one space or line break between two characters (全年执行 数). Search it
+    in the label view of a text (`normalize.tolerance`), and name the field of a hit by
+    `field_of`."""
+    return regex.compile(label_pattern_source(LABEL_FIELD))
+
+
+def field_of(hit: str) -> str:
+    """The field a label found by `label_pattern` names: '全年执行\n数' -> expenditure."""
+    return LABEL_FIELD[regex.sub(r"\s", "", hit)]

@@ -25,7 +25,8 @@ from normalize.projects import Item
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A heading or a paragraph; `item` where it is a numbered paragraph about one project."""
+    """A heading or a paragraph; `item` where it is a numbered paragraph about one project,
+    `listed` the projects it lists with their money (其中: X经费 46.00 万元)."""
 
     text: str
     page: int | None
@@ -34,6 +35,7 @@ class Text:
     heading: bool = False
     item: Item | None = None
     facts: tuple[Fact, ...] = ()
+    listed: tuple[Listed, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,8 @@ class Funds:
 @dataclass(frozen=True, slots=True)
 class Listed:
     """A project a table lists one row per indicator, its name in a 项目名称 column (a 决算
-    package's 项目支出绩效目标表): its name, what its rows state, where it first stands."""
+    package's 项目支出绩效目标表), or a sentence lists with its money: its name, what its
+    rows or its sentence state, where it first stands."""
 
     name: str
     facts: tuple[Fact, ...]

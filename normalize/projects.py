@@ -21,7 +21,9 @@ from normalize import patterns as P
 NAME_TAIL = regex.compile(
     r"(?:(?:支出)?(?:整体)?绩效(?:目标)?(?:自评|自我评价|评价)(?:综述|情况|结果|报告|表)?(?:的报告)?|"
     r"(?:支出)?绩效目标(?:实际)?完成情况(?:综述)?|(?:支出)?绩效目标(?:全面|全部|基本)?完成|"
-    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况)$"
+    r"自评(?:综述|情况|报告)|绩效评价报告|评价报告|的报告|报告|的|使用管理情况|使用情况|管理情况|"
+    # the project's funds: "X项目资金绩效评价报告" is about X项目
+    r"(?<=项目)资金)$"
 )
 # a project's name ends with one of these
 PROJECT_END = regex.compile(r"(?:项目|经费|资金|工程|补助|补贴|专项|基金|费用)(?:[(（][^)）]{1,20}[)）])?$")
@@ -136,13 +138,53 @@ def item(text: str, page: int | None, start: int) -> Item | None:
     return None
 
 
+# a sentence that lists the projects it counted, each with its money: "我单位共有 1 个项目批复了
+# 绩效目标,项目金额 46.00 万元。其中: 河湖水系闸坝工程运行维修经费 46.00 万元。"
+LISTING = regex.compile(r"(?:其中|分别为|分别是|包括)\s*[:：]\s*(?P<list>[^。；;]+)")
+LIST_SEP = regex.compile(r"[，,、]")
+LISTED_ITEM = regex.compile(rf"^\s*(?P<n>[^\s:：]{{4,40}}?)\s*(?P<m>{P.NUMBER}\s*(?:亿元|万元|元))\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A project a sentence lists, with its money and where that stands in the sentence."""
+
+    name: str
+    money: str
+    start: int
+    end: int
+
+
+def listed_in(text: str) -> tuple[Named, ...]:
+    """The projects a sentence about projects lists after 其中: every piece of the list a
+    project's name and its money, or none of them (a list of other things: 基本支出 X 万元)."""
+    folded = P.fold(text)
+    for m in LISTING.finditer(folded):
+        if "项目" not in folded[max(0, m.start() - 80) : m.start()]:
+            continue
+        out: list[Named] = []
+        pos = m.start("list")
+        for piece in LIST_SEP.split(m.group("list")):
+            got = LISTED_ITEM.match(piece)
+            name = project_name(got.group("n")) if got else None
+            if got is None or name is None:
+                out = []
+                break
+            at = pos + got.start("m")
+            out.append(Named(name, text[at : pos + got.end("m")], at, pos + got.end("m")))
+            pos += len(piece) + 1
+        if out:
+            return tuple(out)
+    return ()
+
+
 def summary(text: str) -> str | None:
     """The stated outputs and effects: the words after 主要产出和效果."""
     m = SUMMARY.search(text)
     return m.group("s").strip() if m else None
 
 
-def title_project(title_text: str | None, unit: str | None) -> str | None:
+def title_project(title_text: str | None) -> str | None:
     """The project a single-project report names in its title:
     '中江县2022年XX项目绩效自评报告' -> 'XX项目'."""
     if not title_text:
@@ -152,9 +194,8 @@ def title_project(title_text: str | None, unit: str | None) -> str | None:
     m = SUBTITLE.search(t)
     if m and PROJECT_END.search(m.group("n").strip()):
         return m.group("n").strip()
-    t = LEAD_GUANYU.sub("", t)
-    if unit and t.startswith(unit):
-        t = t[len(unit) :]
+    # a unit before the name stays in it, as the title writes it ("隆回县人居环境指挥部乡村振兴
+    # 项目资金绩效评价报告" is about 隆回县人居环境指挥部乡村振兴项目); a year cuts it off
     t = LEAD_GUANYU.sub("", t)
     # the name stands before the year ("…补助资金2023年度绩效自评报告") or after it
     before, _, after = TITLE_YEAR.sub("\x00", t, count=1).partition("\x00")
@@ -184,6 +225,20 @@ NAME_FIELD = regex.compile(
 OPENING_NAME = regex.compile(
     r"(?m)^(?P<n>[^，。,；;：:、\s|#]{4,40}?(?:项目|工程|经费|资金)(?:[(（][^)）]{1,8}[)）])?)(?:是|位于|系|于\d|为)"
 )
+
+
+# the project funds are used for: "…衔接资金共下达105万元,用于实施西秀镇龙头村蔬菜园产业项目"
+USED_FOR = regex.compile(
+    r"用于(?:实施|建设|开展)?(?P<n>[^，。,；;：:、\s|（）()“”]{4,40}?(?:项目|工程))(?=[，。,；;、]|$|建设|实施)"
+)
+# a title that names funds, not the project they pay for: "…2022年衔接资金项目绩效自评报告"
+FUNDS_NAME = regex.compile(r"资金(?:项目)?$")
+
+
+def used_for_project(text: str) -> str | None:
+    """The project an opening paragraph says the funds are used for."""
+    m = USED_FOR.search(P.fold(text[:1500]))
+    return project_name(m.group("n")) if m else None
 
 
 def named_project(text: str) -> str | None:

@@ -24,11 +24,12 @@ from typing import Any, cast
 
 from extract.model import BlockKind, Document
 from normalize import checks, identity
+from normalize import fields as F
 from normalize import keys as linking
 from normalize import patterns as P
 from normalize import projects as proj
 from normalize import scope as scoping
-from normalize.amounts import find_money
+from normalize.amounts import find_money, parse_money
 from normalize.facts import scan
 from normalize.fields import PROJECTS, REPORTS, Kind
 from normalize.forms import segment_forms
@@ -91,7 +92,7 @@ def scope(r: Reading) -> Reading:
     """Only the blocks that speak for the evaluation: all of a report, a package's evaluation parts."""
     s = scoping.scope(r.blocks)
     blocks = tuple(b for b, keep in zip(r.blocks, s.inside) if keep)
-    texts = [scoping.squash(b.text) for b in blocks if isinstance(b, Text)]
+    texts = [scoping.label_of(b.text) for b in blocks if isinstance(b, Text)]
     evidence = (
         *s.headings,
         *scoping.table_titles(blocks),
@@ -102,7 +103,7 @@ def scope(r: Reading) -> Reading:
 
 def segment(r: Reading) -> Reading:
     """Each paragraph marked a numbered project item or left report text; the tables cut into forms."""
-    text = tuple(replace(t, item=proj.item(t.text, t.page, t.start)) for t in r.blocks if isinstance(t, Text))
+    text = tuple(_segment_text(t) for t in r.blocks if isinstance(t, Text))
     blocks = {t.order: t for t in text}
     ordered = tuple(blocks[b.order] if isinstance(b, Text) else b for b in r.blocks)
     forms = tuple(
@@ -110,6 +111,22 @@ def segment(r: Reading) -> Reading:
         for f in segment_forms(ordered)
     )  # the unit's own form (部门预算整体支出项目)
     return replace(r, blocks=ordered, text=text, forms=forms)
+
+
+def _segment_text(t: Text) -> Text:
+    """A paragraph marked as a project item, or with the projects it lists."""
+    item = proj.item(t.text, t.page, t.start)
+    if item is not None:
+        return replace(t, item=item)
+    listed = []
+    for k, n in enumerate(proj.listed_in(t.text)):
+        value = parse_money(n.money)
+        if value is None:
+            return t
+        where = Where(t.page, t.start + n.start, t.start + n.end)
+        fact = Fact(F.BUDGET_ADJUSTED.name, value, n.money, "其中", where, t.text, True)
+        listed.append(Listed(n.name, (fact,), t.page, (t.order[0], k)))
+    return replace(t, listed=tuple(listed))
 
 
 def read(r: Reading) -> Reading:
@@ -184,7 +201,7 @@ def _kind(r: Reading, stated: int | None) -> ReportKind:
         return ReportKind.TARGET
     if r.package:
         said = " ".join(r.evidence) + " ".join(t.text for t in r.text)
-        if scoping.DEPT_EVALUATION.search(scoping.squash(said)):
+        if scoping.DEPT_EVALUATION.search(scoping.label_of(said)):
             return ReportKind.DEPT_OVERALL
         return ReportKind.PROJECT if n == 1 and not r.forms[1:] else ReportKind.UNKNOWN
     return identity.report_kind(r.title, r.doc.text, n, stated)
@@ -219,6 +236,8 @@ def projects(r: Reading) -> Reading:
     if r.kind is ReportKind.OTHER:
         return r
     listed = [x for f in r.forms if not f.name for x in f.listed]
+    if r.kind is not ReportKind.PROJECT:  # a project report's own project has parts, not projects
+        listed += [x for t in r.text for x in t.listed]
     sources: list[Form | Text | Listed] = sorted([*_named(r), *_items(r), *listed], key=lambda s: s.order)
     told = _told_twice(sources)
     twice = {id(t) for t in told.values()}
@@ -257,11 +276,11 @@ def projects(r: Reading) -> Reading:
     rep = r.report
     if r.kind is ReportKind.PROJECT:
         if not out:
-            found = (
-                proj.named_project(r.doc.text)
-                or proj.title_project(_with_subtitle(r), rep.unit_name)
-                or proj.body_project(r.doc.text)
-            )
+            titled = proj.title_project(_with_subtitle(r))
+            used_for = proj.used_for_project(r.doc.text)
+            if titled and used_for and not proj.FUNDS_NAME.search(titled):
+                used_for = None  # the title names the project; the funds' use is a part of it
+            found = proj.named_project(r.doc.text) or used_for or titled or proj.body_project(r.doc.text)
             if found:
                 out.append(Project(1, found, page=r.doc.pages[0].number))
         if len(out) == 1:  # the report is about this project: what the report states is its

@@ -32,7 +32,7 @@ import regex
 
 from normalize import patterns as P
 from normalize.parts import Table, Text
-from normalize.tables import squash
+from normalize.tables import label_of
 
 # a 决算 or 预算 disclosure, named on its cover: "2023年度…部门决算", "部门决算公开编制说明",
 # "2023 年单位预算", "上海市普陀区财政局2024年度部门决算"
@@ -85,9 +85,9 @@ class Scope:
 def rank(text: str) -> int | None:
     """The rank of a numbered heading, or None when the text is no heading."""
     s = P.fold(text).strip().lstrip("# ")
-    if len(squash(s)) > HEADING_MAX:
+    if len(label_of(s)) > HEADING_MAX:
         return None
-    if TEMPLATE_PART.match(squash(s).rstrip("。")):
+    if TEMPLATE_PART.match(label_of(s).rstrip("。")):
         return 0
     for r, pattern in enumerate(RANK):
         if pattern.match(s):
@@ -98,13 +98,13 @@ def rank(text: str) -> int | None:
 def is_package(blocks: Sequence[Text | Table]) -> bool:
     """A 决算 / 预算 disclosure: its cover or title names one, and names no performance
     report (a 部门整体支出绩效自评报告 may speak of its 部门决算 in its first lines)."""
-    cover = [squash(b.text) for b in blocks if isinstance(b, Text)][:COVER_BLOCKS]
+    cover = [label_of(b.text) for b in blocks if isinstance(b, Text)][:COVER_BLOCKS]
     cover = [c for c in cover if len(c) <= COVER_MAX]
     return any(PACKAGE.search(c) for c in cover) and not any(REPORT_TITLE.search(c) for c in cover)
 
 
 def _unnumbered_heading(b: Text, longest: int = UNNUMBERED_MAX) -> bool:
-    s = squash(b.text).lstrip("#")
+    s = label_of(b.text).lstrip("#")
     return bool(s) and len(s) <= longest and not TERMINAL.search(s)
 
 
@@ -112,7 +112,7 @@ def _form_title(t: Table) -> str | None:
     """The title a table carries in one of its first rows (a row of one text, merged over
     the width, or two: 单位公开表6 | …绩效目标表): …自评表, …得分表, …绩效目标表."""
     for row in t.rows[:3]:
-        cells = {squash(c) for c in row.cells} - {""}
+        cells = {label_of(c) for c in row.cells} - {""}
         if len(cells) <= 2:
             for c in cells:
                 if len(c) <= COVER_MAX and EVALUATION.search(c):
@@ -154,9 +154,9 @@ def scope(blocks: Sequence[Text | Table]) -> Scope:
                 if named:
                     open_rank = r
                     headings.append(named)
-        elif open_rank is None and _unnumbered_heading(b) and EVALUATION.search(squash(b.text)):
+        elif open_rank is None and _unnumbered_heading(b) and EVALUATION.search(label_of(b.text)):
             open_rank = numbered  # one rank below the numbered heading above it
-            headings.append(squash(b.text))
+            headings.append(label_of(b.text))
         inside.append(open_rank is not None)
     return Scope(tuple(inside), True, performance and bool(headings), tuple(headings))
 
@@ -165,14 +165,14 @@ def _names_evaluation(blocks: Sequence[Text | Table], i: int, r: int) -> str | N
     """What names the numbered heading at `i` an evaluation part: the heading itself, or (an
     outermost part: 附件1) one of the short title lines under it."""
     head = blocks[i]
-    if isinstance(head, Text) and EVALUATION.search(squash(head.text)):
-        return squash(head.text)
+    if isinstance(head, Text) and EVALUATION.search(label_of(head.text)):
+        return label_of(head.text)
     if r != 0:
         return None
     for b in blocks[i + 1 : i + 1 + TITLE_LINES]:
         # a title line may be longer than a heading: "平昌县双鹿乡人民政府2019年部门整体支出绩效评价报告"
         if not isinstance(b, Text) or rank(b.text) is not None or not _unnumbered_heading(b, HEADING_MAX):
             return None
-        if EVALUATION.search(squash(b.text)):
-            return squash(b.text)
+        if EVALUATION.search(label_of(b.text)):
+            return label_of(b.text)
     return None

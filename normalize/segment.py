@@ -137,6 +137,11 @@ def _save(path: Path, state) -> None:
         pass
 
 
+def is_word(text: str) -> bool:
+    """Whether `text` is a word of the dictionary (科目, 栏目; not 预篡)."""
+    return tokenizer().FREQ.get(text, 0) > 0
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """jieba's words of `text`. Kept per text: a project's name, a problem's wording come

@@ -27,6 +27,7 @@ from normalize.measures import measure
 from normalize.model import Fact, Indicator, Problem, Where
 from normalize.parts import Carry, Form, Funds, Listed, Row
 from normalize.problems import section_of, split_items, theme
+from normalize.tolerance import Vocabulary, label_view
 
 # a header's note in brackets: 全年预算数(A), 执行率(B/A)
 HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
@@ -39,8 +40,15 @@ def squash(cell: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def label_of(cell: str) -> str:
+    """A cell's words as a label is matched: squashed, in the label view (項目名稱 -> 项目名称,
+    分傎 -> 分值; `normalize.tolerance`). Never a value: names and numbers come from the cell."""
+    return label_view(squash(cell))
+
+
+@lru_cache(maxsize=8192)
 def _header_word(cell: str) -> str:
-    return HEADER_NOTE.sub("", squash(cell))  # 全年预算数(A) -> 全年预算数
+    return HEADER_NOTE.sub("", label_of(cell))  # 全年预算数(A) -> 全年预算数
 
 
 MONEY_COLUMNS = (F.BUDGET_INITIAL, F.BUDGET_ADJUSTED, F.EXPENDITURE)
@@ -94,13 +102,27 @@ PROBLEM_LABEL_MAX = 20
 TEMPLATE_PROMPT = regex.compile(r"\d+\s*字(?:以内|以下|左右)")
 
 
-def _by_word(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+# Words of the domain beside the labels: a cell one character away from a label is that
+# label damaged only where the character is none of these (上年预算数 is last year's budget,
+# 全年决算数 no 全年预算数; `normalize.tolerance.Vocabulary`)
+CONTRAST = "上去前后下本今明次决预初终末中央省市县区级均累计划标收入结余差小合总"
+GUARD = (
+    CONTRAST,
+    *(w for t in F.RECORDS.values() for f in t for w in (*f.labels, *f.columns, *f.cells, *f.rows)),
+    PART_ROW.pattern,
+    TOTAL_ROW.pattern,
+    CLOSING_ROW.pattern,
+    *DEPARTMENT_CELLS,
+)
+
+
+def _by_word(columns: dict[str, tuple[str, ...]]) -> Vocabulary:
     """header word -> the fields it names, in the columns' order."""
     grouped: dict[str, list[str]] = {}
     for name, words in columns.items():
         for w in words:
             grouped.setdefault(w, []).append(name)
-    return {w: tuple(n) for w, n in grouped.items()}
+    return Vocabulary({w: tuple(n) for w, n in grouped.items()}, GUARD)
 
 
 FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
@@ -110,15 +132,18 @@ INDICATOR_WORDS = _by_word(INDICATOR_COLUMNS)
 KEY_WORDS = _by_word(KEY_CELLS)
 # every word that heads a column or names a key: a key's value is none of them (a header
 # row | 序号 | 项目名称 | 预算数 | names no project called 预算数)
-HEADER_WORDS = frozenset(FUNDS_WORDS) | frozenset(INDICATOR_WORDS) | frozenset(KEY_WORDS)
+HEADER_WORDS = _by_word({**FUNDS_COLUMNS, **INDICATOR_COLUMNS, **KEY_CELLS})
+# the row labels of a form, read with the same tolerance: | 年度资金总颔 | …
+TOTAL_WORDS = Vocabulary({w: ("total",) for w in ("年度资金总额", "资金总额", "年度资金总额合计")}, GUARD)
+SCORE_WORDS = Vocabulary({w: ("self_score",) for w in F.SELF_SCORE.rows}, GUARD)
 
 
-def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def _match_columns(row: Sequence[str], words: Vocabulary) -> dict[str, int]:
     """field -> column index, for a header row; the first column that names the field
     (`words`: FUNDS_WORDS or INDICATOR_WORDS)."""
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
-        for name in words.get(_header_word(cell or ""), ()):
+        for name in words.get(_header_word(cell or "")) or ():
             if name not in found:
                 found[name] = i
                 break
@@ -128,7 +153,7 @@ def _match_columns(row: Sequence[str], words: dict[str, tuple[str, ...]]) -> dic
 def key_of(cell: str) -> str | None:
     """The key a label cell names (its words squashed); a label whose first characters were
     lost ('级预算单位名称', seen in a web copy) still ends like one."""
-    c = cell.rstrip(":：")
+    c = label_view(cell.rstrip(":："))
     keys = KEY_WORDS.get(c)
     if keys:
         return keys[0]  # the first key that lists it
@@ -256,7 +281,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     funds: Funds | None = st.funds
     for r in rows:
         row, where = r.cells, r.where
-        cells = [squash(c) for c in row]
+        cells = [label_of(c) for c in row]
         # a unit stated anywhere in a header cell applies from here on
         for c in row:
             u = table_unit(c)
@@ -281,7 +306,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             continue
         label_cells = [c for c in cells[: min(header.values())] if c] if header else []
         # the totals row of a funds block
-        if header is not None and any(TOTAL_ROW.match(c) for c in label_cells):
+        if header is not None and any(TOTAL_ROW.match(c) or _is(c, TOTAL_WORDS) for c in label_cells):
             money = _funds_money(row, header, unit)
             for name, (v, raw, col) in money.items():
                 facts.append(
@@ -307,7 +332,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             continue
         header = None
         # the final score of the form (a rubric states it first: 评价得分 | … | 97)
-        if SCORE_ROW.match(cells[first]):
+        if SCORE_ROW.match(cells[first]) or _is(cells[first], SCORE_WORDS):
             if score_col is not None and score_col < len(row):
                 raw, at = _cell_at(where, row, score_col)
                 v = parse_score(raw)
@@ -344,8 +369,8 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                     value = grade_of(value)
                 if value and key not in keys:
                     keys[key] = value
-            elif c.rstrip(":：") in MONEY_KEYS and c != (cells[i - 1] if i else ""):
-                fact = _money_key(row, i, where, unit, MONEY_KEYS[c.rstrip(":：")][0])
+            elif (money_key := MONEY_KEYS.get(c.rstrip(":："))) and c != (cells[i - 1] if i else ""):
+                fact = _money_key(row, i, where, unit, money_key[0])
                 if fact is not None:
                     facts.append(fact)
             elif c and not P.BARE_NUMBER.match(c):
@@ -355,6 +380,11 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     return _Rows(
         tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score, tuple(listed)
     )
+
+
+def _is(cell: str, words: Vocabulary) -> bool:
+    """Whether a cell is one of a row's labels, damaged or not (a colon after it)."""
+    return cell.rstrip(":：") in words
 
 
 def _listed(

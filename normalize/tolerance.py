@@ -1,0 +1,141 @@
+"""Labels read the way a reader reads them when they are damaged: a look-alike character
+from OCR (年初预篡数, 项目资金(万兀), 分傎), a label in traditional characters (項目名稱),
+a space or a line break inside a label (全年执行 数), one character wrong in a long label.
+
+Labels only: a number or a name is never changed. Two tools, each measured on the corpus
+(tests/test_tolerance.py: no tolerance matches a word that is no label there):
+
+- `label_view(text)`: the text with each look-alike and each traditional character replaced
+  by the label character it stands for, one character for one, so an offset in the view is
+  an offset in the text. No declared label holds a character it replaces (a test checks),
+  so a label is found in the view exactly as written.
+- `Vocabulary.get(word)`: the label a cell's word is, exactly, in the view, or within one
+  edit of one label of four characters or more: one character read in place of the label's
+  or put into it. The edit must not be a word of the domain: the character is no label
+  character (全年决算数 is no 全年预算数 misread, 上年预算数 no 全年预算数: 决 and 上 are label
+  characters), the character makes no word with a neighbour (科目名称 and 栏目名称 are no
+  项目名称, 点位名称 no 单位名称: 科目, 栏目, 点位 are words in jieba's dictionary; 预篡 and 单仕
+  are none), and the match must be the only one. A character lost is no tolerance: a
+  label less one character is often another word (年度目标 is the goal, 年度目标值 the target).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+from importlib.resources import files
+
+import regex
+
+# OCR confusions of label characters: the character read -> the label character printed.
+# Each left-hand character is one no label uses; the right-hand one is a label's.
+LOOKALIKES: dict[str, str] = {
+    "兀": "元",  # 万兀 for 万元
+    "顶": "项",  # 顶目 for 项目
+    "顷": "项",
+    "牢": "率",  # 执行牢 for 执行率
+    "己": "已",
+    "巳": "已",
+    "末": "未",
+    "篡": "算",  # 年初预篡数 for 年初预算数
+    "箅": "算",
+    "傎": "值",  # 分傎 for 分值
+    "仕": "位",  # 实施单仕 for 实施单位
+    "颔": "额",  # 总颔 for 总额
+    "诀": "决",  # 诀算 for 决算
+    "攴": "支",
+    "岀": "出",
+    "兮": "分",
+}
+
+
+@cache
+def _traditional() -> dict[str, str]:
+    """traditional -> simplified, one character each (normalize/data/traditional.txt)."""
+    text = (files("normalize") / "data" / "traditional.txt").read_text(encoding="utf-8")
+    pairs = (p for line in text.splitlines() if not line.startswith("#") for p in line.split())
+    return {p[0]: p[1] for p in pairs if len(p) == 2}
+
+
+@cache
+def _replaced() -> tuple[dict[str, str], regex.Pattern]:
+    table = {**_traditional(), **LOOKALIKES}
+    return table, regex.compile("[" + "".join(regex.escape(c) for c in table) + "]")
+
+
+def label_view(text: str) -> str:
+    """'年初预篡数 120万兀' -> '年初预算数 120万元'; '項目名稱' -> '项目名称'; same length."""
+    return text if text.isascii() else _view(text)
+
+
+@lru_cache(maxsize=4096)
+def _view(text: str) -> str:
+    table, chars = _replaced()
+    for ch in set(chars.findall(text)):
+        text = text.replace(ch, table[ch])
+    return text
+
+
+# Labels of fewer characters are matched exactly: one edit in 分值 or 得分 is another word.
+NEAR_MIN = 4
+# a longer cell is a sentence, not a damaged label
+NEAR_MAX = 16
+
+
+def label_pattern_source(words: Iterable[str]) -> str:
+    """An alternation of `words`, longest first, each allowing one space or line break
+    between its characters (全年执行\\n数: a label wrapped in its cell or line)."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s?".join(regex.escape(c) for c in w) for w in ordered)
+
+
+class Vocabulary:
+    """The labels of one kind of cell (column headers, key cells, row labels), each with
+    what it names; `get` finds a cell's word among them, damaged or not."""
+
+    def __init__(self, words: Mapping[str, tuple[str, ...]], guard: Iterable[str] = ()) -> None:
+        self.words = dict(words)
+        # characters of the domain's words: an edit that puts one in is a new word, not damage
+        self.meaningful = frozenset("".join(self.words)) | frozenset("".join(guard))
+        self._swapped: dict[str, set[str]] = {}  # a label with one character marked -> labels
+        for w in self.words:
+            if len(w) >= NEAR_MIN:
+                for i in range(len(w)):
+                    self._swapped.setdefault(w[:i] + "\0" + w[i + 1 :], set()).add(w)
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def get(self, word: str) -> tuple[str, ...] | None:
+        """What `word` names: exactly (in the label view), else through its one near label."""
+        word = label_view(word)
+        found = self.words.get(word)
+        if found is not None:
+            return found
+        near = self.near(word)
+        return self.words[near] if near else None
+
+    def near(self, word: str) -> str | None:
+        """The one label within one edit of `word` (a label of NEAR_MIN characters or more)
+        where the edit puts in no character of the domain's words; else None."""
+        if not NEAR_MIN - 1 <= len(word) <= NEAR_MAX:
+            return None
+        hits: set[str] = set()
+        for i, ch in enumerate(word):
+            if ch in self.meaningful or _makes_word(word, i):
+                continue
+            # this character read in place of the label's (年初预篡数), or put in (全年预算&数)
+            hits |= self._swapped.get(word[:i] + "\0" + word[i + 1 :], set())
+            rest = word[:i] + word[i + 1 :]
+            if len(rest) >= NEAR_MIN and rest in self.words:
+                hits.add(rest)
+        # the one label, or labels that name the same (全年预算数, 全年预算: 全年预算敉 is either)
+        return min(hits) if len({self.words[w] for w in hits}) == 1 else None
+
+
+def _makes_word(word: str, i: int) -> bool:
+    """Whether the character at `i` forms a dictionary word with the one before or after it:
+    then the cell says something else, it is no damaged label."""
+    from normalize.segment import is_word  # jieba's dictionary, loaded only when a cell is near
+
+    return any(is_word(word[a : a + 2]) for a in (i - 1, i) if 0 <= a and a + 2 <= len(word))
