@@ -51,12 +51,16 @@ def title(doc: Document) -> str | None:
     else the title row of its first table that names one (a rubric or a form alone in a file)."""
     blocks = [b for p in doc.pages for b in p.blocks if b.kind is not BlockKind.TABLE][:12]
     for b in blocks:
-        if len(b.text) <= 80 and REPORT_TITLE.search(b.text):
+        if len(b.text) <= 80 and REPORT_TITLE.search(P.fold(b.text)):
             return b.text.strip("# ")
     for t in [b for p in doc.pages for b in p.blocks if b.kind is BlockKind.TABLE][:1]:
         for row in t.rows[:3]:
             cells = {" ".join(c.split()) for c in row} - {""}
-            if len(cells) == 1 and len(next(iter(cells))) <= 80 and REPORT_TITLE.search(next(iter(cells))):
+            if (
+                len(cells) == 1
+                and len(next(iter(cells))) <= 80
+                and REPORT_TITLE.search(P.fold(next(iter(cells))))
+            ):
                 return next(iter(cells))
     for b in blocks:
         if b.kind is BlockKind.HEADING:
@@ -65,7 +69,8 @@ def title(doc: Document) -> str | None:
 
 
 def report_kind(title_text: str | None, text: str, n_projects: int, stated_count: int | None) -> ReportKind:
-    t = title_text or ""
+    t = P.fold(title_text or "")
+    text = P.fold(text)
     if DEPT_WORDS.search(t):
         return ReportKind.DEPT_OVERALL
     many = n_projects > 1 or (stated_count or 0) > 1

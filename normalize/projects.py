@@ -113,12 +113,14 @@ def project_name(head: str) -> str | None:
 
 def item(text: str, page: int | None, start: int) -> Item | None:
     """A numbered paragraph that is about one project, or one that opens by reporting on one
-    by its name; or None."""
-    m = ITEM_NUMBER.match(text)
-    if m and MARKER.match(text):
-        rest = text[m.end() :]
-    elif REPORTED_PROJECT.match(P.fold(text)):
-        rest = QUOTES.sub("", text)  # “乡镇基本财力保障”项目 -> 乡镇基本财力保障项目
+    by its name; or None. Read in folded text (２０２２ is 2022, 項目 is 项目); the name as written."""
+    folded = P.fold(text)
+    m = ITEM_NUMBER.match(folded)
+    if m and MARKER.match(folded):
+        rest, said = folded[m.end() :], text[m.end() :]
+    elif REPORTED_PROJECT.match(folded):
+        # “乡镇基本财力保障”项目 -> 乡镇基本财力保障项目 (quotes are not folded: the two stay aligned)
+        rest, said = QUOTES.sub("", folded), QUOTES.sub("", text)
     else:
         return None
     # the head runs to the first punctuation; a name with a comma in it
@@ -131,7 +133,8 @@ def item(text: str, page: int | None, start: int) -> Item | None:
             return None
         name = project_name(head)
         if name is not None:
-            return Item(name, start, start + len(text), text, page)
+            at = head.find(name)
+            return Item(said[at : at + len(name)], start, start + len(text), text, page)
         if end is None or end.group(0) not in ",，" or DIGIT.search(head):
             return None
         cut = end.end()

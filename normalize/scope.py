@@ -130,7 +130,7 @@ def scope(blocks: Sequence[Text | Table]) -> Scope:
     words = " ".join(b.text for b in blocks if isinstance(b, Text)) + " ".join(
         c for b in blocks if isinstance(b, Table) for row in b.rows[:40] for c in row.cells
     )
-    performance = bool(PERFORMANCE.search(words))
+    performance = bool(PERFORMANCE.search(P.fold(words)))
     if not is_package(blocks):
         return Scope(tuple(True for _ in blocks), False, performance, ())
     inside: list[bool] = []

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
+from itertools import zip_longest
 
 import regex
 
@@ -279,7 +280,11 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     listed: list[Listed] = []
     total_score = None
     funds: Funds | None = st.funds
-    for r in rows:
+    below = False  # this row is the second row of a header read with the one above
+    for k, r in enumerate(rows):
+        if below:
+            below = False
+            continue
         row, where = r.cells, r.where
         cells = [label_of(c) for c in row]
         # a unit stated anywhere in a header cell applies from here on
@@ -289,6 +294,11 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 unit = u
         cols = _match_columns(row, FUNDS_WORDS)
         icols = _match_columns(row, INDICATOR_WORDS)
+        if not _heads(cols, icols):
+            two = _two_row_header(row, rows[k + 1].cells if k + 1 < len(rows) else None)
+            if two is not None:
+                cols, icols, below = two[0], two[1], True
+                unit = next((u for c in rows[k + 1].cells if (u := table_unit(c)) is not None), unit)
         if {"level1", "level2"} <= icols.keys() or {"level3", "target"} <= icols.keys():
             if icols == ind_header:
                 continue  # the header repeated on the next page: the levels carry on
@@ -296,7 +306,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
             if "score" in icols:
                 score_col = icols["score"]
             continue
-        if len(cols.keys() & {"budget_initial", "budget_adjusted", "expenditure", "execution_rate"}) >= 2:
+        if _heads(cols, {}):
             header, ind_header = cols, None
             if "score" in cols:
                 score_col = cols["score"]
@@ -380,6 +390,44 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
     return _Rows(
         tuple(facts), keys, tuple(indicators), tuple(problems), state, funds, total_score, tuple(listed)
     )
+
+
+FUNDS_HEAD = frozenset({"budget_initial", "budget_adjusted", "expenditure", "execution_rate"})
+
+
+def _heads(cols: dict[str, int], icols: dict[str, int]) -> bool:
+    """Whether a row's columns make a header: a funds block's (two of its figures) or an
+    indicator table's (一级 and 二级, or 三级 and its target)."""
+    return (
+        len(cols.keys() & FUNDS_HEAD) >= 2
+        or {"level1", "level2"} <= icols.keys()
+        or {"level3", "target"} <= icols.keys()
+    )
+
+
+def _two_row_header(
+    row: Sequence[str], below: Sequence[str] | None
+) -> tuple[dict[str, int], dict[str, int]] | None:
+    """A header written over two rows, each column's words split between them (| 一级 | 全年 |
+    over | 指标 | 预算数(A) |): the columns the two name read together, where they make a header
+    the first row alone does not, naming more than the second alone. Neither row holds a
+    figure or names a key."""
+    if below is None or not any(c.strip() for c in below):
+        return None
+    if any(_FIGURE.match(label_of(c)) for c in (*row, *below)):
+        return None
+    if any(key_of(label_of(c)) for c in (*row, *below)):
+        return None
+    joined = [a + b for a, b in zip_longest(row, below, fillvalue="")]
+    cols, icols = _match_columns(joined, FUNDS_WORDS), _match_columns(joined, INDICATOR_WORDS)
+    alone = len(_match_columns(below, FUNDS_WORDS)) + len(_match_columns(below, INDICATOR_WORDS))
+    if len(cols) + len(icols) <= alone:
+        return None  # the header is the row below, whole (a text row above it adds nothing)
+    return (cols, icols) if _heads(cols, icols) else None
+
+
+# a cell that is a figure: 43.2, 86%, 5.00万元 (a header's digits stand among its words: 预算执行情况(10分))
+_FIGURE = regex.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?(?:%|万元|元|分)?$")
 
 
 def _is(cell: str, words: Vocabulary) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
-from importlib.resources import files
 
 import regex
 
@@ -46,33 +45,25 @@ LOOKALIKES: dict[str, str] = {
     "攴": "支",
     "岀": "出",
     "兮": "分",
+    "後": "后",  # 调整後预算数: a traditional form GB2312 holds too (fold keeps it)
 }
 
 
 @cache
-def _traditional() -> dict[str, str]:
-    """traditional -> simplified, one character each (normalize/data/traditional.txt)."""
-    text = (files("normalize") / "data" / "traditional.txt").read_text(encoding="utf-8")
-    pairs = (p for line in text.splitlines() if not line.startswith("#") for p in line.split())
-    return {p[0]: p[1] for p in pairs if len(p) == 2}
-
-
-@cache
-def _replaced() -> tuple[dict[str, str], regex.Pattern]:
-    table = {**_traditional(), **LOOKALIKES}
-    return table, regex.compile("[" + "".join(regex.escape(c) for c in table) + "]")
+def _replaced() -> regex.Pattern:
+    return regex.compile("[" + "".join(regex.escape(c) for c in LOOKALIKES) + "]")
 
 
 def label_view(text: str) -> str:
-    """'年初预篡数 120万兀' -> '年初预算数 120万元'; '項目名稱' -> '项目名称'; same length."""
+    """Folded text (`normalize.patterns.fold`: traditional characters are simplified there)
+    as a label is read: '年初预篡数 120万兀' -> '年初预算数 120万元'; same length."""
     return text if text.isascii() else _view(text)
 
 
 @lru_cache(maxsize=4096)
 def _view(text: str) -> str:
-    table, chars = _replaced()
-    for ch in set(chars.findall(text)):
-        text = text.replace(ch, table[ch])
+    for ch in set(_replaced().findall(text)):
+        text = text.replace(ch, LOOKALIKES[ch])
     return text
 
 

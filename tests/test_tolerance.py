@@ -20,6 +20,7 @@ from normalize import fields as F
 from normalize import records
 from normalize import tables as T
 from normalize.facts import scan
+from normalize.patterns import fold
 from normalize.tolerance import LOOKALIKES, label_view
 
 D = Decimal
@@ -198,3 +199,28 @@ def test_no_cell_of_the_real_files_is_a_label_only_by_tolerance(shared):
                         w = T._header_word(cell).rstrip(":：")
                         near += [(path.name, w) for v in vocabularies if w not in v.words and v.near(w)]
     assert near == []
+
+
+def test_a_report_in_traditional_characters_and_full_width_digits_is_read():
+    recs = records(
+        make_doc(
+            "# 龍山縣大數據中心２０２２年部門整體支出績效自評報告",
+            "２０２２年我部門年初預算批复數４０３．５１萬元，全年預算數４７７．７２萬元，預算總體執行率為１００％。",
+            "（一）（一門式）全覆蓋網絡建設租賃費項目績效自評綜述：項目全年預算數５８萬元，執行數５８萬元。",
+        )
+    )
+    rep = recs.report
+    assert rep.report_kind.value == "dept_overall"
+    assert (rep.fiscal_year, rep.budget_initial, rep.budget_adjusted) == (
+        2022,
+        D("4035100.00"),
+        D("4777200.00"),
+    )
+    assert [(p.project_name, p.budget_adjusted) for p in recs.projects] == [
+        ("（一門式）全覆蓋網絡建設租賃費項目", D("580000.00"))
+    ]
+
+
+def test_a_simplified_name_with_a_character_traditional_texts_use_too_is_kept():
+    """乾 and 著 are simplified characters as well (GB2312 holds them): 乾州 stays 乾州."""
+    assert label_view(fold("吉首市乾州街道 成效显著")) == "吉首市乾州街道 成效显著"
