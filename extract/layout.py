@@ -27,7 +27,7 @@ TERMINAL = regex.compile(r"[。；;！!？?：:…]\s*$")
 # Opens a list item or a numbered section: 一、 （一） (1) 1、 1. 1） ① 第一 - • 附件
 MARKER = regex.compile(
     r"^\s*(?:[-•·●▪]\s|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
-    r"|\d{1,2}\s*[、.．](?!\d)|\d{1,2}\s*[）)]|[①-⑳]|第[一二三四五六七八九十\d]+[章节部分条]|附件|附表|注[:：])"
+    r"|\d{1,2}\s*(?:、|[.．](?!\d))|\d{1,2}\s*[）)]|[①-⑳]|第[一二三四五六七八九十\d]+[章节部分条]|附件|附表|注[:：])"
 )
 
 # a numbered marker: (8) 1、 一、 （一）
@@ -90,11 +90,42 @@ def continues(prev: Line, nxt: Line) -> bool:
     return body != a and bool(NUMBERED.match(a)) and bool(COLON_THEN_TEXT.search(body))
 
 
+# A date standing alone closes a document (its 落款): "2018年5月20日", "二〇二三年六月五日"
+DATE_ALONE = regex.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"[一二三四五六七八九十]{1,3}日)\s*$"
+)
+# the signer's line above it: a name without punctuation
+SIGNER_MAX = 30
+
+
+def _closing(lines: Sequence[Line]) -> set[int]:
+    """The lines of a signature: a date alone, and the short unpunctuated line just above it
+    ("保山市教育局" / "2018年5月20日"). Neither is the rest of a sentence cut above them (an
+    excerpt that stops mid-word, "…监测全市教", runs into no signature)."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        if line.table is None and DATE_ALONE.match(line.text):
+            out.add(i)
+            above = lines[i - 1] if i else None
+            if (
+                above is not None
+                and above.table is None
+                and 0 < len(above.text.strip()) <= SIGNER_MAX
+                and not SENTENCE_PUNCT.search(above.text)
+                and not TERMINAL.search(above.text)
+            ):
+                out.add(i - 1)
+    return out
+
+
 def join_broken(lines: Iterable[Line]) -> list[Line]:
-    """Merge lines that are one paragraph; keep headings and tables as they are."""
+    """Merge lines that are one paragraph; keep headings, tables and a signature as they are."""
+    lines = list(lines)
+    closing = _closing(lines)
     out: list[Line] = []
-    for line in lines:
-        if out and continues(out[-1], line):
+    for i, line in enumerate(lines):
+        if out and i not in closing and continues(out[-1], line):
             prev = out[-1]
             glue = " " if _ascii_word_end(prev.text) and _ascii_word_start(line.text) else ""
             out[-1] = Line(prev.text.rstrip() + glue + line.text.lstrip(), None, line.wraps)

@@ -14,7 +14,7 @@ import regex
 
 from normalize import patterns as P
 from normalize.amounts import find_money, plain_number, table_unit, to_yuan
-from normalize.labels import VALUE_KIND, field_of, label_pattern
+from normalize.labels import VALUE_KIND, field_of, label_pattern, near_labels
 from normalize.model import Fact, Where
 from normalize.tolerance import label_view
 
@@ -58,10 +58,9 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
     """Facts stated in `text` (a paragraph at offset `base` of page `page`)."""
     folded = P.fold(text)
     # (start, end, the label's words in the view): a label as the pattern reads it, damaged or wrapped
-    hits = [
-        (m.start(), m.end(), P.SPACES.sub("", m.group(0)))
-        for m in label_pattern().finditer(label_view(folded))
-    ]
+    view = label_view(folded)
+    hits = [(m.start(), m.end(), P.SPACES.sub("", m.group(0))) for m in label_pattern().finditer(view)]
+    hits = _with_near(hits, near_labels().find(view))
     facts: list[Fact] = []
     for i, (s, e, label) in enumerate(hits):
         field = field_of(label)
@@ -101,6 +100,17 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
             )
         )
     return facts
+
+
+def _with_near(
+    hits: list[tuple[int, int, str]], near: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """The exact hits and the misread labels that overlap none of them, in order."""
+    if not near:
+        return hits
+    taken = [(s, e) for s, e, _ in hits]
+    extra = [h for h in near if not any(h[0] < e and s < h[1] for s, e in taken)]
+    return sorted(hits + extra)
 
 
 # "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25": a unit stated before the label

@@ -14,7 +14,7 @@ from functools import cache
 import regex
 
 from normalize.fields import REPORTS, Field, Kind
-from normalize.tolerance import label_pattern_source
+from normalize.tolerance import CONTRAST, NearLabels, label_pattern_source
 
 # the report fields a sentence states, in declaration order
 STATED: tuple[Field, ...] = tuple(f for f in REPORTS if f.labels)
@@ -42,3 +42,12 @@ def label_pattern() -> regex.Pattern:
 def field_of(hit: str) -> str:
     """The field a label found by `label_pattern` names: '全年执行\n数' -> expenditure."""
     return LABEL_FIELD[regex.sub(r"\s", "", hit)]
+
+
+@cache
+def near_labels() -> NearLabels:
+    """Labels with one character misread in running text (年初预箅数 is found exactly; 全年执衍数
+    through this): every label of four characters or more, against every word of the domain."""
+    from normalize.tables import DOMAIN  # the forms' words too: 预算执行敉 could be 执行率 as well
+
+    return NearLabels(LABEL_FIELD, DOMAIN, CONTRAST)

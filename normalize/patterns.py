@@ -107,7 +107,9 @@ GRADE = regex.compile(r"(?P<g>不合格|优秀|良好|合格|较差|[优良中�
 
 # a budget code before a unit or a project's name: "219001-池州市…", "175007-巴中市…",
 # "51000021R000000019951-工资性支出"
-LEADING_CODE = regex.compile(r"^[0-9A-Za-z]{3,}\s*[-—_－]\s*")
+# "51000021R000000019951-工资性支出"; the project code of the 预算管理一体化 system (eight digits,
+# a letter, twelve digits) also without a dash: "41673870Y561250206931397个村级电子政务外网运维项目"
+LEADING_CODE = regex.compile(r"^(?:[0-9A-Za-z]{3,}\s*[-—_－]|\d{8}[A-Z]\d{12}(?=\S))\s*")
 
 # a form's title: 项目支出绩效自评表, 部门整体支出绩效自评表, 项目绩效评价表, 部门整体支出绩效评价
 # 得分表, 项目支出绩效目标完成情况表, 单位预算项目支出绩效目标表 (in a short line:

@@ -40,7 +40,7 @@ SENTENCE_WORDS = regex.compile(r"用于|下达|共计|\d+(?:\.\d+)?\s*(?:万元|
 HEAD_END = regex.compile(r"[：:，,。；;!！]")
 # template section numbering inside the head: "X项目绩效自评综述"
 ITEM_NUMBER = regex.compile(
-    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))\s*"
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*(?:[、)）]|[.．](?!\d)))\s*"
 )
 
 
@@ -100,7 +100,7 @@ TITLE_YEAR = regex.compile(r"\s*((?:19|20)\d{2})\s*年度?")
 
 def project_name(head: str) -> str | None:
     """'(一门式)全覆盖网络建设租赁费项目绩效自评综述' -> '(一门式)全覆盖网络建设租赁费项目'."""
-    name = head.strip(' “”"')
+    name = P.LEADING_CODE.sub("", head.strip(' “”"'))  # "17150672Y203788167360-哈拉布拉乡…项目"
     for _ in range(2):
         name = NAME_TAIL.sub("", name).strip()
     name = LEAD_ABOUT.sub("", name).strip()

@@ -28,7 +28,7 @@ from normalize.measures import measure
 from normalize.model import Fact, Indicator, Problem, Where
 from normalize.parts import Carry, Form, Funds, Listed, Row
 from normalize.problems import section_of, split_items, theme
-from normalize.tolerance import Vocabulary, label_view
+from normalize.tolerance import CONTRAST, Vocabulary, label_view
 
 # a header's note in brackets: 全年预算数(A), 执行率(B/A)
 HEADER_NOTE = regex.compile(r"[(（][^)）]*[)）]$")
@@ -103,17 +103,11 @@ PROBLEM_LABEL_MAX = 20
 TEMPLATE_PROMPT = regex.compile(r"\d+\s*字(?:以内|以下|左右)")
 
 
-# Words of the domain beside the labels: a cell one character away from a label is that
-# label damaged only where the character is none of these (上年预算数 is last year's budget,
-# 全年决算数 no 全年预算数; `normalize.tolerance.Vocabulary`)
-CONTRAST = "上去前后下本今明次决预初终末中央省市县区级均累计划标收入结余差小合总"
-GUARD = (
-    CONTRAST,
-    *(w for t in F.RECORDS.values() for f in t for w in (*f.labels, *f.columns, *f.cells, *f.rows)),
-    PART_ROW.pattern,
-    TOTAL_ROW.pattern,
-    CLOSING_ROW.pattern,
-    *DEPARTMENT_CELLS,
+# every word of the domain: labels of every field, and the forms' own furniture
+DOMAIN = (
+    frozenset(w for t in F.RECORDS.values() for f in t for w in (*f.labels, *f.columns, *f.cells, *f.rows))
+    | frozenset(DEPARTMENT_CELLS)
+    | frozenset(("年度资金总额", "资金总额", "年度资金总额合计", "指标性质", "度量单位", "计量单位"))
 )
 
 
@@ -123,7 +117,7 @@ def _by_word(columns: dict[str, tuple[str, ...]]) -> Vocabulary:
     for name, words in columns.items():
         for w in words:
             grouped.setdefault(w, []).append(name)
-    return Vocabulary({w: tuple(n) for w, n in grouped.items()}, GUARD)
+    return Vocabulary({w: tuple(n) for w, n in grouped.items()}, DOMAIN, CONTRAST)
 
 
 FUNDS_WORDS = _by_word(FUNDS_COLUMNS)
@@ -135,8 +129,10 @@ KEY_WORDS = _by_word(KEY_CELLS)
 # row | 序号 | 项目名称 | 预算数 | names no project called 预算数)
 HEADER_WORDS = _by_word({**FUNDS_COLUMNS, **INDICATOR_COLUMNS, **KEY_CELLS})
 # the row labels of a form, read with the same tolerance: | 年度资金总颔 | …
-TOTAL_WORDS = Vocabulary({w: ("total",) for w in ("年度资金总额", "资金总额", "年度资金总额合计")}, GUARD)
-SCORE_WORDS = Vocabulary({w: ("self_score",) for w in F.SELF_SCORE.rows}, GUARD)
+TOTAL_WORDS = Vocabulary(
+    {w: ("total",) for w in ("年度资金总额", "资金总额", "年度资金总额合计")}, DOMAIN, CONTRAST
+)
+SCORE_WORDS = Vocabulary({w: ("self_score",) for w in F.SELF_SCORE.rows}, DOMAIN, CONTRAST)
 
 
 def _match_columns(row: Sequence[str], words: Vocabulary) -> dict[str, int]:

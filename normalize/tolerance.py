@@ -45,6 +45,10 @@ LOOKALIKES: dict[str, str] = {
     "攴": "支",
     "岀": "出",
     "兮": "分",
+    "敉": "数",  # 执行敉 for 执行数
+    "淂": "得",  # 淂分 for 得分
+    "頟": "额",
+    "祢": "称",
     "後": "后",  # 调整後预算数: a traditional form GB2312 holds too (fold keeps it)
 }
 
@@ -67,6 +71,11 @@ def _view(text: str) -> str:
     return text
 
 
+# Characters whose change makes another figure, not a damaged label: a word one character away
+# from a label is that label misread only where the character is none of these (上年预算数 is
+# last year's budget, 全年决算数 no 全年预算数, 预算执行率 no 预算执行数)
+CONTRAST = "上去前后下本今明次决预初终末中央省市县区级均累计划标收入结余差小合总率数额值分"
+
 # Labels of fewer characters are matched exactly: one edit in 分值 or 得分 is another word.
 NEAR_MIN = 4
 # a longer cell is a sentence, not a damaged label
@@ -82,17 +91,20 @@ def label_pattern_source(words: Iterable[str]) -> str:
 
 class Vocabulary:
     """The labels of one kind of cell (column headers, key cells, row labels), each with
-    what it names; `get` finds a cell's word among them, damaged or not."""
+    what it names; `get` finds a cell's word among them, damaged or not.
 
-    def __init__(self, words: Mapping[str, tuple[str, ...]], guard: Iterable[str] = ()) -> None:
+    `domain` is every word of the domain (all labels of all kinds, the forms' furniture):
+    a cell that is one of them is that word, never another damaged; a damaged cell that
+    could be two of them (预算执行敉: 执行数 or 执行率?) is neither. `contrast` holds the
+    characters whose change makes another figure (上年预算数, 全年决算数)."""
+
+    def __init__(
+        self, words: Mapping[str, tuple[str, ...]], domain: Iterable[str] = (), contrast: str = ""
+    ) -> None:
         self.words = dict(words)
-        # characters of the domain's words: an edit that puts one in is a new word, not damage
-        self.meaningful = frozenset("".join(self.words)) | frozenset("".join(guard))
-        self._swapped: dict[str, set[str]] = {}  # a label with one character marked -> labels
-        for w in self.words:
-            if len(w) >= NEAR_MIN:
-                for i in range(len(w)):
-                    self._swapped.setdefault(w[:i] + "\0" + w[i + 1 :], set()).add(w)
+        self.domain = frozenset(domain) | frozenset(self.words)
+        self.contrast = frozenset(contrast)
+        self._swapped = _swaps(self.domain)  # a word with one character marked -> domain words
 
     def __contains__(self, word: str) -> bool:
         return self.get(word) is not None
@@ -107,21 +119,33 @@ class Vocabulary:
         return self.words[near] if near else None
 
     def near(self, word: str) -> str | None:
-        """The one label within one edit of `word` (a label of NEAR_MIN characters or more)
-        where the edit puts in no character of the domain's words; else None."""
-        if not NEAR_MIN - 1 <= len(word) <= NEAR_MAX:
+        """The one label within one edit of `word` (a label of NEAR_MIN characters or more):
+        one character read in place of the label's or put into it, no contrast character and
+        no word with its neighbour; and no other word of the domain as near. Else None."""
+        if not NEAR_MIN - 1 <= len(word) <= NEAR_MAX or word in self.domain:
             return None
         hits: set[str] = set()
         for i, ch in enumerate(word):
-            if ch in self.meaningful or _makes_word(word, i):
+            if ch in self.contrast or _makes_word(word, i):
                 continue
             # this character read in place of the label's (年初预篡数), or put in (全年预算&数)
             hits |= self._swapped.get(word[:i] + "\0" + word[i + 1 :], set())
             rest = word[:i] + word[i + 1 :]
-            if len(rest) >= NEAR_MIN and rest in self.words:
+            if len(rest) >= NEAR_MIN and rest in self.domain:
                 hits.add(rest)
         # the one label, or labels that name the same (全年预算数, 全年预算: 全年预算敉 is either)
-        return min(hits) if len({self.words[w] for w in hits}) == 1 else None
+        if not hits or not hits <= self.words.keys() or len({self.words[w] for w in hits}) != 1:
+            return None
+        return min(hits)
+
+
+def _swaps(words: Iterable[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for w in words:
+        if len(w) >= NEAR_MIN:
+            for i in range(len(w)):
+                out.setdefault(w[:i] + "\0" + w[i + 1 :], set()).add(w)
+    return out
 
 
 def _makes_word(word: str, i: int) -> bool:
@@ -130,3 +154,39 @@ def _makes_word(word: str, i: int) -> bool:
     from normalize.segment import is_word  # jieba's dictionary, loaded only when a cell is near
 
     return any(is_word(word[a : a + 2]) for a in (i - 1, i) if 0 <= a and a + 2 <= len(word))
+
+
+class NearLabels:
+    """Labels in running text with one character misread: '全年执衍数 510.00万元'. A label of
+    NEAR_MIN characters or more keeps its first two or its last two intact under one
+    misread character, so those pairs find where to look; the window there is the label
+    read with the same guards as a cell (`Vocabulary.near`)."""
+
+    def __init__(self, labels: Iterable[str], domain: Iterable[str], contrast: str) -> None:
+        self.labels = frozenset(w for w in labels if len(w) >= NEAR_MIN)
+        self.vocabulary = Vocabulary({w: (w,) for w in self.labels}, domain, contrast)
+        self._heads: dict[str, list[str]] = {}
+        self._tails: dict[str, list[str]] = {}
+        for w in self.labels:
+            self._heads.setdefault(w[:2], []).append(w)
+            self._tails.setdefault(w[-2:], []).append(w)
+        pairs = sorted(set(self._heads) | set(self._tails))
+        self._anchor = regex.compile("(?=(" + "|".join(regex.escape(p) for p in pairs) + "))")
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) of each misread label in `text` (its label view)."""
+        out: dict[int, tuple[int, int, str]] = {}
+        for m in self._anchor.finditer(text):
+            p, pair = m.start(), m.group(1)
+            for w in self._heads.get(pair, ()):
+                self._try(text, p, p + len(w), out)
+            for w in self._tails.get(pair, ()):
+                self._try(text, p + 2 - len(w), p + 2, out)
+        return sorted(out.values())
+
+    def _try(self, text: str, a: int, b: int, out: dict[int, tuple[int, int, str]]) -> None:
+        if a < 0 or b > len(text) or a in out:
+            return
+        label = self.vocabulary.near(text[a:b])
+        if label is not None and len(label) == b - a:  # a character misread, none put in
+            out[a] = (a, b, label)

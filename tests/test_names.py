@@ -119,3 +119,24 @@ def test_funds_obtained_are_the_budget():
 
 def test_anything_else_obtained_is_no_budget():
     assert [f for f in scan("该项目获得经济收益5万元", None) if f.money] == []
+
+
+# ---- the signature and the budget code ------------------------------------------------
+
+
+def test_the_signature_stays_apart_from_a_sentence_cut_above_it():
+    """An excerpt that stops mid-word ('…监测全市教') does not run on into 保山市教育局 / 2018年5月20日."""
+    got = records(
+        make_doc(DEPT, "(6)负责本部门教育经费的统筹管理,监测全市教", "保山市教育局", "2018年5月20日")
+    )
+    assert (got.report.unit_name, str(got.report.report_date)) == ("保山市教育局", "2018-05-20")
+
+
+def test_a_numbered_project_after_its_budget_code():
+    """The 预算管理一体化 project code before the name, with or without its dash."""
+    got = names(
+        DEPT,
+        "1、17150672Y203788167360-哈拉布拉乡南哈拉布拉村农田道路建设项目,铺建砂石路11公里。2021年下达财政专项扶贫资金197万元。",
+        "2、41673870Y561250206931397个村级电子政务外网运维项目,全年预算数20万元。",
+    )
+    assert [n for n, _ in got] == ["哈拉布拉乡南哈拉布拉村农田道路建设项目", "397个村级电子政务外网运维项目"]

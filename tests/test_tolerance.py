@@ -224,3 +224,34 @@ def test_a_report_in_traditional_characters_and_full_width_digits_is_read():
 def test_a_simplified_name_with_a_character_traditional_texts_use_too_is_kept():
     """乾 and 著 are simplified characters as well (GB2312 holds them): 乾州 stays 乾州."""
     assert label_view(fold("吉首市乾州街道 成效显著")) == "吉首市乾州街道 成效显著"
+
+
+# ---- one character misread in running text ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, field, value",
+    [
+        ("全年执衍数 510.00万元", "expenditure", D("5100000.00")),
+        ("部门预篡总金额 803.74 万元", "budget_adjusted", D("8037400.00")),
+        ("项日预算120万元", "budget_adjusted", D("1200000.00")),  # 日 for 目: 项日 is no word
+    ],
+)
+def test_a_long_label_with_one_character_misread_in_a_sentence(sentence, field, value):
+    assert fact(sentence, field) == value
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "上年预算数 100万元",  # last year's
+        "全年决算数 100万元",  # 决 makes another figure: never the budget misread
+    ],
+)
+def test_a_sentence_label_one_character_from_another_figure_is_not_misread(sentence):
+    assert fact(sentence, "budget_adjusted") is None
+
+
+def test_a_misread_label_that_could_be_two_labels_is_neither():
+    """预算执行敉: 执行数 or 执行率 misread — a reader looks at the figure; the label alone cannot say."""
+    assert scan("预算执行敉 90", None) == []
