@@ -35,6 +35,10 @@ NUMBERED = regex.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）])"
 )
 
+# Cells of a form flattened into one line stand apart by a run of spaces (or a tab); words of
+# a sentence by one space at most (a PDF reader writes a column's gap as two: extract.pdf)
+CELL_GAP = regex.compile(r"\S(?:[ \u3000]{2,}|\t)\s*\S")
+
 # Sentence punctuation inside a paragraph: a line with none of it is a title or a
 # "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
 SENTENCE_PUNCT = regex.compile(r"[，,、。；;]")
@@ -62,6 +66,7 @@ class Line:
     wraps: bool | None = None
     table: tuple[tuple[str, ...], ...] | None = None  # a table standing at this place
     continued: bool = False  # the table goes on from the previous page
+    tail: str | None = None  # the last line of a paragraph mended from several, as it stood
 
 
 def is_page_number(text: str) -> bool:
@@ -74,9 +79,13 @@ def continues(prev: Line, nxt: Line) -> bool:
         return False
     if prev.heading is not None or nxt.heading is not None:
         return False
-    a, b = prev.text.rstrip(), nxt.text.lstrip()
+    a, b = (prev.tail or prev.text).rstrip(), nxt.text.lstrip()
     if not a or not b:
         return False
+    if CELL_GAP.search(a) or CELL_GAP.search(b):
+        # a row of a form flattened into a line, its cells apart by runs of spaces: the row
+        # goes on only where the margin cut it
+        return bool(prev.wraps) and bool(CELL_GAP.search(a)) and not CELL_GAP.search(b)
     if prev.wraps:
         # cut by the margin: always one paragraph, unless it also ended a sentence
         return not (TERMINAL.search(a) and MARKER.match(b))
@@ -128,7 +137,7 @@ def join_broken(lines: Iterable[Line]) -> list[Line]:
         if out and i not in closing and continues(out[-1], line):
             prev = out[-1]
             glue = " " if _ascii_word_end(prev.text) and _ascii_word_start(line.text) else ""
-            out[-1] = Line(prev.text.rstrip() + glue + line.text.lstrip(), None, line.wraps)
+            out[-1] = Line(prev.text.rstrip() + glue + line.text.lstrip(), None, line.wraps, tail=line.text)
         else:
             out.append(line)
     return out
@@ -181,7 +190,12 @@ def pages_from_lines(pages: Sequence[tuple[int | None, Sequence[Line]]]) -> tupl
         joined = join_broken(lines)
         if fixed and fixed[-1] and joined and continues(fixed[-1][-1], joined[0]):
             prev = fixed[-1][-1]
-            fixed[-1][-1] = Line(prev.text.rstrip() + joined[0].text.lstrip(), None, joined[0].wraps)
+            fixed[-1][-1] = Line(
+                prev.text.rstrip() + joined[0].text.lstrip(),
+                None,
+                joined[0].wraps,
+                tail=joined[0].tail or joined[0].text,
+            )
             joined = joined[1:]
         fixed.append(joined)
     return tuple(build_page(num, lines) for (num, _), lines in zip(pages, fixed))

@@ -22,7 +22,10 @@ DIGITS = regex.compile(r"\d+")  # a header is the same header whatever its page 
 BRACKETED = regex.compile(
     r"[(（][^()（）]*[)）]"
 )  # a weight in brackets, "（90分）", is no figure of the row
-FRAGMENT_CHARS = 40  # the rest of cut cells is a few words
+FRAGMENT_CHARS = 40
+# a page number's type against its neighbours' (a line of digits is some 0.8 of a CJK line's
+# height in the same type; a footer's number is set smaller still)
+SMALLER = 0.72  # the rest of cut cells is a few words
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +70,27 @@ def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
     """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
     drop: set[tuple[int, int]] = set()
     seen: Counter[tuple[str, int]] = Counter()
+    numbers: list[tuple[int, int]] = []  # bare numbers in the margins: page numbers unless a row's figure
     for pi, items in enumerate(pages):
         for ii, it in enumerate(items):
             if not isinstance(it, PlacedText):
                 continue
             band = it.top < it.height * 0.1 or it.bottom > it.height * 0.9
             if band and is_page_number(it.text):
-                drop.add((pi, ii))
+                if it.text.strip().isdigit():
+                    numbers.append((pi, ii))
+                else:
+                    drop.add((pi, ii))
             elif band:
                 seen[(DIGITS.sub("#", it.text), round(it.top / 10))] += 1
+    # a bare number is a page number where another page has one at its height that counts the
+    # pages with it (7 on one page, 9 two pages on), or it stands apart from the text or is set
+    # smaller than it
+    at = {(pi, ii): (round(pages[pi][ii].top / 4), int(pages[pi][ii].text) - pi) for pi, ii in numbers}  # type: ignore[union-attr]
+    counted = Counter(at.values())
+    for pi, ii in numbers:
+        if counted[at[(pi, ii)]] >= 2 or _apart(pages[pi], ii):
+            drop.add((pi, ii))
     if len(pages) >= 3:
         repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
         for pi, items in enumerate(pages):
@@ -83,6 +98,25 @@ def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
                 if isinstance(it, PlacedText) and (DIGITS.sub("#", it.text), round(it.top / 10)) in repeated:
                     drop.add((pi, ii))
     return drop
+
+
+def _apart(items: list[Placed], i: int) -> bool:
+    """Whether a bare number stands apart from the text above or below it, farther than the page's
+    lines stand from each other and at least a line's height, or is set smaller than its
+    neighbours, as a page number in a footer or a header is (a figure that ends a form's row at
+    a page's foot or top stands as near its row as any line to the next, in the same type)."""
+    it = items[i]
+    assert isinstance(it, PlacedText)
+    lines = sorted((x for x in items if isinstance(x, PlacedText)), key=lambda x: x.top)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top - a.bottom > 0]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    k = next(n for n, x in enumerate(lines) if x is it)
+    near = [lines[k].top - lines[k - 1].bottom] if k else []
+    near += [lines[k + 1].top - lines[k].bottom] if k + 1 < len(lines) else []
+    if not near or min(near) >= max(it.size, usual * 1.5):
+        return True
+    sizes = [x.size for x in lines[max(0, k - 1) : k + 2] if x is not it]
+    return bool(sizes) and it.size < SMALLER * min(sizes)
 
 
 def _fragment(row: tuple[str, ...], above: tuple[str, ...]) -> bool:

@@ -40,10 +40,12 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One table row: its cells, and where its `|` line stands in the page text."""
+    """One table row: its cells, and where its `|` line stands in the page text; a row
+    rebuilt from flattened text (`normalize.flat`) has each cell's own span."""
 
     cells: tuple[str, ...]
     where: Where
+    spans: tuple[Where, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """`records(doc)`: a Document read in named steps, each a plain function `Reading -> Reading`.
 
     collect    the document's headings, paragraphs and tables, in order, with where they stand
+    unflatten  forms flattened into lines of text (one row a line, or one cell) rebuilt as tables
     scope      only what speaks for the evaluation: all of a report, a 决算 package's evaluation parts
     segment    each paragraph is report text or a numbered project item; tables into forms
     read       each part's facts: a paragraph's sentences, a form's rows
@@ -32,6 +33,7 @@ from normalize import scope as scoping
 from normalize.amounts import find_money, parse_money
 from normalize.facts import scan
 from normalize.fields import PROJECTS, REPORTS, Kind
+from normalize.flat import rebuild
 from normalize.forms import segment_forms
 from normalize.model import AmountRow, Fact, Finding, Indicator, Project, Records, Report, ReportKind, Where
 from normalize.parts import Form, Listed, Reading, Row, Table, Text
@@ -86,6 +88,11 @@ def _rows(cells: tuple[tuple[str, ...], ...], page: int | None, base: int, text:
         out.append(Row(tuple(row), Where(page, start, start + len(line))))
         start += len(line) + 1 if r < len(lines) else 0
     return tuple(out)
+
+
+def unflatten(r: Reading) -> Reading:
+    """Forms flattened into lines of text rebuilt into tables (`normalize.flat`)."""
+    return replace(r, blocks=rebuild(r.blocks))
 
 
 def scope(r: Reading) -> Reading:
@@ -403,7 +410,7 @@ def _project_names(r: Reading) -> dict[tuple[int, int], str]:
     return {s.order: p.project_name for p, s in zip(r.projects, r.sources) if isinstance(s, Form)}
 
 
-STEPS = (scope, segment, read, report, projects, indicators, findings, amounts, problems)
+STEPS = (unflatten, scope, segment, read, report, projects, indicators, findings, amounts, problems)
 
 
 def _first(facts: Iterable[Fact], name: str) -> Any:

@@ -147,6 +147,36 @@ def _match_columns(row: Sequence[str], words: Vocabulary) -> dict[str, int]:
     return found
 
 
+def header_columns(cells: Sequence[str]) -> tuple[dict[str, int], dict[str, int]] | None:
+    """(funds columns, indicator columns) of a row that is a header, else None."""
+    cols, icols = _match_columns(cells, FUNDS_WORDS), _match_columns(cells, INDICATOR_WORDS)
+    return (cols, icols) if _heads(cols, icols) else None
+
+
+def is_header_word(cell: str) -> bool:
+    """Whether a cell heads a column of a funds block or an indicator table."""
+    w = _header_word(cell)
+    return w in FUNDS_WORDS or w in INDICATOR_WORDS
+
+
+def is_score_row(cell: str) -> bool:
+    """Whether a cell labels a form's final score row: 总分, 合计得分."""
+    c = label_of(cell)
+    return bool(SCORE_ROW.match(c)) or _is(c, SCORE_WORDS)
+
+
+def level_name(cell: str) -> int | None:
+    """1 or 2 where a cell names an indicator level: the first where it states its weight
+    (产出指标(70分)) or is a first-level name only, the second where it ends in 指标."""
+    c = label_of(cell)
+    name = _level(c)
+    if not name or not name.endswith("指标") or len(name) > 12:
+        return None
+    if name != c or (name in LEVEL1_NAMES and name not in LEVEL2_NAMES):
+        return 1
+    return 2
+
+
 def key_of(cell: str) -> str | None:
     """The key a label cell names (its words squashed); a label whose first characters were
     lost ('级预算单位名称', seen in a web copy) still ends like one."""
@@ -258,11 +288,14 @@ def _flat(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
-def _cell_at(row_where: Where, row: Sequence[str], i: int) -> tuple[str, Where]:
-    """A cell's text and its exact span in the page text."""
-    start = row_where.start + 2 + sum(len(_flat(c)) + 3 for c in row[:i])
-    text = _flat(row[i])
-    return text, Where(row_where.page, start, start + len(text))
+def _cell_at(r: Row, i: int) -> tuple[str, Where]:
+    """A cell's text and its exact span in the page text: its own (a form rebuilt from
+    flattened text, `normalize.flat`), or its place in the row's `|` line."""
+    text = _flat(r.cells[i])
+    if r.spans is not None:
+        return text, r.spans[i]
+    start = r.where.start + 2 + sum(len(_flat(c)) + 3 for c in r.cells[:i])
+    return text, Where(r.where.page, start, start + len(text))
 
 
 def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: str | None) -> _Rows:
@@ -281,7 +314,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
         if below:
             below = False
             continue
-        row, where = r.cells, r.where
+        row = r.cells
         cells = [label_of(c) for c in row]
         # a unit stated anywhere in a header cell applies from here on
         for c in row:
@@ -315,12 +348,10 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
         if header is not None and any(TOTAL_ROW.match(c) or _is(c, TOTAL_WORDS) for c in label_cells):
             money = _funds_money(row, header, unit)
             for name, (v, raw, col) in money.items():
-                facts.append(
-                    Fact(name, v, raw, "年度资金总额", _cell_at(where, row, col)[1], " | ".join(row), True)
-                )
+                facts.append(Fact(name, v, raw, "年度资金总额", _cell_at(r, col)[1], " | ".join(row), True))
             rate = score = weight = None
             if "execution_rate" in header and header["execution_rate"] < len(row):
-                raw, at = _cell_at(where, row, header["execution_rate"])
+                raw, at = _cell_at(r, header["execution_rate"])
                 rate = parse_percent(raw)
                 if rate is not None:
                     facts.append(Fact("execution_rate", rate, raw, "执行率", at, " | ".join(row)))
@@ -340,7 +371,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
         # the final score of the form (a rubric states it first: 评价得分 | … | 97)
         if SCORE_ROW.match(cells[first]) or _is(cells[first], SCORE_WORDS):
             if score_col is not None and score_col < len(row):
-                raw, at = _cell_at(where, row, score_col)
+                raw, at = _cell_at(r, score_col)
                 v = parse_score(raw)
                 if v is not None:
                     facts.append(Fact("self_score", v, raw, cells[first], at, " | ".join(row)))
@@ -357,7 +388,7 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 indicators.append(ind)
                 since += 1
                 if ind.project_name:  # a project listed one row per indicator
-                    listed.append(_listed(ind.project_name, row, where, ind_header, unit, page))
+                    listed.append(_listed(ind.project_name, r, ind_header, unit, page))
                 continue
         # a problems cell: 存在问题 | 1.资金拨付滞后；2.…
         section = section_of(cells[first]) if len(cells[first]) <= PROBLEM_LABEL_MAX else None
@@ -376,11 +407,11 @@ def _read_rows(rows: Sequence[Row], page: int | None, st: TableState, project: s
                 if value and key not in keys:
                     keys[key] = value
             elif (money_key := MONEY_KEYS.get(c.rstrip(":："))) and c != (cells[i - 1] if i else ""):
-                fact = _money_key(row, i, where, unit, money_key[0])
+                fact = _money_key(r, i, unit, money_key[0])
                 if fact is not None:
                     facts.append(fact)
             elif c and not P.BARE_NUMBER.match(c):
-                text_i, at = _cell_at(where, row, i)
+                text_i, at = _cell_at(r, i)
                 facts.extend(scan(text_i, page, at.start))
     state = TableState(unit, header, score_col, ind_header, levels, funds)
     return _Rows(
@@ -431,28 +462,28 @@ def _is(cell: str, words: Vocabulary) -> bool:
     return cell.rstrip(":：") in words
 
 
-def _listed(
-    name: str, row: Sequence[str], where: Where, cols: dict[str, int], unit: Unit | None, page: int | None
-) -> Listed:
+def _listed(name: str, r: Row, cols: dict[str, int], unit: Unit | None, page: int | None) -> Listed:
     """A project a listing row names, with its budget where the row states it in the table's unit."""
     facts = []
+    row = r.cells
     col = cols.get(F.BUDGET_ADJUSTED.name)
     if col is not None and col < len(row):
-        raw, at = _cell_at(where, row, col)
+        raw, at = _cell_at(r, col)
         value = parse_money(raw, unit)
         if value is not None:
             facts.append(Fact(F.BUDGET_ADJUSTED.name, value, raw, "预算数", at, " | ".join(row), True))
     return Listed(name, tuple(facts), page, (0, 0))
 
 
-def _money_key(row: Sequence[str], i: int, where: Where, unit: Unit | None, name: str) -> Fact | None:
+def _money_key(r: Row, i: int, unit: Unit | None, name: str) -> Fact | None:
     """The figure a money key cell names in the cell to its right: | 预算数: | 37 | (万元 from the
     row's label or the table's unit)."""
+    row = r.cells
     label = squash(row[i])
     for j in range(i + 1, len(row)):
         c = squash(row[j])
         if c and c != label:
-            raw, at = _cell_at(where, row, j)
+            raw, at = _cell_at(r, j)
             value = parse_money(raw, unit)
             if value is None:
                 return None

@@ -156,6 +156,9 @@ def _makes_word(word: str, i: int) -> bool:
     return any(is_word(word[a : a + 2]) for a in (i - 1, i) if 0 <= a and a + 2 <= len(word))
 
 
+HAN_ONLY = regex.compile(r"\p{Han}+$")
+
+
 class NearLabels:
     """Labels in running text with one character misread: '全年执衍数 510.00万元'. A label of
     NEAR_MIN characters or more keeps its first two or its last two intact under one
@@ -187,6 +190,8 @@ class NearLabels:
     def _try(self, text: str, a: int, b: int, out: dict[int, tuple[int, int, str]]) -> None:
         if a < 0 or b > len(text) or a in out:
             return
+        if not HAN_ONLY.match(text, a, b):
+            return  # a label is misread into another character, never into a figure: 全年执行98.40
         label = self.vocabulary.near(text[a:b])
         if label is not None and len(label) == b - a:  # a character misread, none put in
             out[a] = (a, b, label)
