@@ -38,6 +38,9 @@ from normalize.forms import form_title
 from normalize.model import Where
 from normalize.parts import Row, Table, Text
 from normalize.tables import (
+    LEVEL1_NAMES,
+    LEVEL2_NAMES,
+    LEVEL_WEIGHT,
     header_columns,
     is_header_word,
     is_score_row,
@@ -64,6 +67,10 @@ NOTE = regex.compile(r"^(?:注|备注|说明|填表说明|填报说明|填表人
 SECTION = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
+# the template's numbering of an indicator's name: 指标1工程完工率
+TEMPLATE_NO = regex.compile(r"^指标\d{1,2}")
+# the key cells a value runs on into where a margin cut a row
+KEY_TAILS = ("主管部门", "实施单位", "预算单位", "预算部门")
 # a paragraph this long is a sentence, not a cell
 CELL_MAX = 300
 # a template's row that holds only an ellipsis
@@ -155,6 +162,50 @@ def _lines(t: Text) -> list[list[Cell]]:
                 cells.append(Cell(piece, where))
         pos = m.end() if m else len(text)
     cells = [c for c in (_trimmed(c) for c in cells) if c.text]
+    if gap is SPACE:
+        cells = [piece for c in cells for piece in _run_together(c)]
+    # a row run on into the next where the margin cut it: 偏差原因分析及改进措施产出指标 (a header
+    # word, then the next row's level) is two lines
+    for k, c in enumerate(cells):
+        if k and c.where.end == c.where.start + len(c.text) and _header_word_then_level(c.text) is not None:
+            n = _header_word_then_level(c.text)
+            assert n is not None
+            head = Cell(c.text[:n], Where(c.where.page, c.where.start, c.where.start + n))
+            rest = Cell(c.text[n:], Where(c.where.page, c.where.start + n, c.where.end))
+            return [*_header_split(cells[:k] + [head]), *_lines_of([rest, *cells[k + 1 :]])]
+    return _header_split(cells)
+
+
+def _lines_of(cells: list[Cell]) -> list[list[Cell]]:
+    return _header_split(cells)
+
+
+def _header_word_then_level(text: str) -> int | None:
+    """Where a cell that is a header word run on into an indicator level splits."""
+    for n in range(len(text) - 2, 1, -1):
+        if is_header_word(text[:n]) and _standard_level(text[n:]):
+            return n
+    return None
+
+
+def _standard_level(text: str) -> bool:
+    name = LEVEL_WEIGHT.sub("", label_of(text))
+    return name in LEVEL1_NAMES or name in LEVEL2_NAMES
+
+
+def _run_together(c: Cell) -> list[Cell]:
+    """A value run on into the key after it (经费主管部门: the margin cut the row) is two cells."""
+    for key in KEY_TAILS:
+        if c.text.endswith(key) and len(c.text) > len(key):
+            n = len(c.text) - len(key)
+            return [
+                Cell(c.text[:n], Where(c.where.page, c.where.start, c.where.start + n)),
+                Cell(key, Where(c.where.page, c.where.start + n, c.where.end)),
+            ]
+    return [c]
+
+
+def _header_split(cells: list[Cell]) -> list[list[Cell]]:
     # a header run inside the line: the cells before it are a line of their own
     for k in range(1, len(cells) - 1):
         if is_header_word(cells[k].text) and is_header_word(cells[k + 1].text):
@@ -170,6 +221,10 @@ def _glued(prev: str, piece: str) -> bool:
     """Whether a piece after one space is the rest of the cell before it."""
     if UNIT_PIECE.match(piece) and prev[-1:].isdigit():
         return True
+    if (prev == "指标" and piece.isdigit() and len(piece) <= 2) or (
+        TEMPLATE_NO.fullmatch(prev) and regex.match(r"\p{Han}", piece)
+    ):
+        return True  # the template's numbering: 指标 1 工程完工率 is 指标1工程完工率
     return prev.count("(") + prev.count("（") > prev.count(")") + prev.count("）")
 
 
@@ -362,6 +417,13 @@ def _placed(cells: list[Cell], header: _Header) -> tuple[Row | None, int]:
     if header.indicators and is_score_row(texts[0]):
         columns = [c for c in columns if header.fields.get(c) in ("weight", "score")]
     at = _label_columns([c.text for c in labels], header)
+    # a reason's sentence cut at its spaces (a PDF's text layer) is one cell: the last column's
+    while columns and len(figures) > len(columns) and KINDS.get(header.fields.get(columns[-1], "")) == TEXT:
+        a, b = figures[-2], figures[-1]
+        figures = [
+            *figures[:-2],
+            Cell(a.text + " " + b.text, Where(a.where.page, a.where.start, b.where.end)),
+        ]
     placed = _layouts([c.text for c in figures], header, columns)
     slots = dict(zip(at, labels))
     for i, col in placed.items():

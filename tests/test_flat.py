@@ -183,3 +183,26 @@ def test_a_page_number_in_the_footer_is_dropped():
     body = [(f"第{k}行正文", 600.0 + 16 * k, 10.5) for k in range(10)]
     footers = [page(*body, (str(n), 773.0, 6.8)) for n in (7, 8)]
     assert _furniture(footers) == {(0, 10), (1, 10)}
+
+
+def test_a_pdf_text_layer_row_run_on_where_the_margin_cut_it_is_read_as_its_rows():
+    lines = [
+        "项目名称 办公宿舍楼暖通改造经费主管部门 廊坊市发改委 实施单位 廊坊市食品工程学校",
+        "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "年度资金总额 43.2 43.2 37.24 10 86% 9",
+        # the header's last word and the first row, one line; the template's 指标1 cut from its name
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施产出指标 数量指标 "
+        "指标 1 工程资金金额 43.2 37.24 10 9 已完工,剩余 3%尾款未付。",
+    ]
+    got = read(lines)
+    assert got.projects[0].project_name == "办公宿舍楼暖通改造经费"
+    (i,) = got.indicators
+    assert (i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score) == (
+        "产出指标",
+        "数量指标",
+        "工程资金金额",
+        "43.2",
+        "37.24",
+        D("10"),
+        D("9"),
+    )
