@@ -110,7 +110,7 @@ def _renumbered(blocks: list[Text | Table]) -> Iterator[Text | Table]:
 
 def _opens(t: Text) -> bool:
     """A paragraph that opens a flattened form: a key cell, or a header, standing as cells."""
-    lines = _lines(t)
+    lines = _lines(t, whole=False)
     cells = [c for line in lines for c in line]
     if len(cells) == 1:
         c = label_of(cells[0].text).rstrip(":：")
@@ -140,7 +140,7 @@ def _run_end(blocks: Sequence[Text | Table], i: int) -> int:
 # ---- paragraphs to cells ----------------------------------------------------------------------
 
 
-def _lines(t: Text) -> list[list[Cell]]:
+def _lines(t: Text, whole: bool = True) -> list[list[Cell]]:
     """A paragraph's cells, line by line: apart at runs of spaces where it has them, else at
     single spaces with a unit or bracket glued back to its number. A header standing inside a
     line (a PDF's text layer ran a row on into the next) starts a line of its own."""
@@ -162,6 +162,8 @@ def _lines(t: Text) -> list[list[Cell]]:
                 cells.append(Cell(piece, where))
         pos = m.end() if m else len(text)
     cells = [c for c in (_trimmed(c) for c in cells) if c.text]
+    if not whole:
+        return [cells]  # enough to see whether a form opens here
     if gap is SPACE:
         cells = [piece for c in cells for piece in _run_together(c)]
     # a row run on into the next where the margin cut it: 偏差原因分析及改进措施产出指标 (a header

@@ -105,6 +105,7 @@ class Vocabulary:
         self.domain = frozenset(domain) | frozenset(self.words)
         self.contrast = frozenset(contrast)
         self._swapped = _swaps(self.domain)  # a word with one character marked -> domain words
+        self._near: dict[str, str | None] = {}  # what near() found for a word: cells repeat
 
     def __contains__(self, word: str) -> bool:
         return self.get(word) is not None
@@ -124,6 +125,14 @@ class Vocabulary:
         no word with its neighbour; and no other word of the domain as near. Else None."""
         if not NEAR_MIN - 1 <= len(word) <= NEAR_MAX or word in self.domain:
             return None
+        if word in self._near:
+            return self._near[word]
+        if len(self._near) > NEAR_MEMO:
+            self._near.clear()
+        found = self._near[word] = self._nearest(word)
+        return found
+
+    def _nearest(self, word: str) -> str | None:
         hits: set[str] = set()
         for i, ch in enumerate(word):
             if ch in self.contrast or _makes_word(word, i):
@@ -155,6 +164,8 @@ def _makes_word(word: str, i: int) -> bool:
 
     return any(is_word(word[a : a + 2]) for a in (i - 1, i) if 0 <= a and a + 2 <= len(word))
 
+
+NEAR_MEMO = 50_000  # words whose near label a vocabulary keeps
 
 HAN_ONLY = regex.compile(r"\p{Han}+$")
 
