@@ -36,12 +36,13 @@ NUMBERED = regex.compile(
 )
 
 # Cells of a form flattened into one line stand apart by a run of spaces (or a tab); words of
-# a sentence by one space at most (a PDF reader writes a column's gap as two: extract.pdf)
-CELL_GAP = regex.compile(r"\S(?:[ \u3000]{2,}|\t)\s*\S")
+# a sentence by one space at most. The gap itself, between two characters: it finds a row of
+# cells (never the rest of a sentence) and parts its cells (normalize.flat)
+CELL_GAP = regex.compile(r"(?<=\S)(?:[ \u3000]{2,}|\t)[ \t\u3000]*(?=\S)")
 
 # Sentence punctuation inside a paragraph: a line with none of it is a title or a
 # "label: value" field line ("部门(单位)名称: 岳阳市…"), never half of a broken sentence.
-SENTENCE_PUNCT = regex.compile(r"[，,、。；;]")
+SENTENCE_PUNCT = regex.compile(r"[，、。；;]|,(?!\d{3}(?!\d))")  # not a thousands comma: 9,034
 # "…综述：根据年初设": a colon with words after it
 COLON_THEN_TEXT = regex.compile(r"[:：]\s*\S")
 

@@ -70,15 +70,17 @@ def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
     """(page index, item index) of page numbers and of headers/footers repeated on many pages."""
     drop: set[tuple[int, int]] = set()
     seen: Counter[tuple[str, int]] = Counter()
-    numbers: list[tuple[int, int]] = []  # bare numbers in the margins: page numbers unless a row's figure
+    # bare numbers in the margins, (page index, item index) -> (height, number less page index):
+    # page numbers unless a row's figure
+    numbers: dict[tuple[int, int], tuple[int, int]] = {}
     for pi, items in enumerate(pages):
         for ii, it in enumerate(items):
             if not isinstance(it, PlacedText):
                 continue
             band = it.top < it.height * 0.1 or it.bottom > it.height * 0.9
             if band and is_page_number(it.text):
-                if it.text.strip().isdigit():
-                    numbers.append((pi, ii))
+                if it.text.strip().isdecimal():
+                    numbers[(pi, ii)] = (round(it.top / 4), int(it.text) - pi)
                 else:
                     drop.add((pi, ii))
             elif band:
@@ -86,10 +88,9 @@ def _furniture(pages: list[list[Placed]]) -> set[tuple[int, int]]:
     # a bare number is a page number where another page has one at its height that counts the
     # pages with it (7 on one page, 9 two pages on), or it stands apart from the text or is set
     # smaller than it
-    at = {(pi, ii): (round(pages[pi][ii].top / 4), int(pages[pi][ii].text) - pi) for pi, ii in numbers}  # type: ignore[union-attr]
-    counted = Counter(at.values())
-    for pi, ii in numbers:
-        if counted[at[(pi, ii)]] >= 2 or _apart(pages[pi], ii):
+    counted = Counter(numbers.values())
+    for (pi, ii), key in numbers.items():
+        if counted[key] >= 2 or _apart(pages[pi], ii):
             drop.add((pi, ii))
     if len(pages) >= 3:
         repeated = {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}

@@ -32,47 +32,47 @@ from itertools import combinations
 
 import regex
 
+from extract.layout import CELL_GAP
 from normalize import fields as F
+from normalize import patterns as P
 from normalize.amounts import parse_money, parse_percent, parse_score
 from normalize.forms import form_title
+from normalize.measures import QUALIFIER
 from normalize.model import Where
 from normalize.parts import Row, Table, Text
+from normalize.scope import rank
 from normalize.tables import (
-    LEVEL1_NAMES,
-    LEVEL2_NAMES,
-    LEVEL_WEIGHT,
+    DEPARTMENT_CELLS,
+    NOTE_WORDS,
+    TEMPLATE_NO,
     header_columns,
     is_header_word,
     is_score_row,
     key_of,
     label_of,
     level_name,
+    standard_level,
 )
 
-# cells of a flattened row: apart by a run of spaces or a tab (a single space where no run is)
-CELL_GAP = regex.compile(r"[ \u3000]{2,}|\t[ \t\u3000]*")
+# cells of a flattened row apart by a single space, where no run of spaces parts them (a PDF's
+# text layer); runs of spaces and tabs are extract.layout.CELL_GAP, which also keeps such a line
+# from running into a sentence
 SPACE = regex.compile(r"[ \u3000]+")
 # a unit or a closing bracket cut from its number by a PDF's text layer: "≥266 米", "(70 分)"
 UNIT_PIECE = regex.compile(
     r"^(?:[)）]|%|％|分[)）]?|(?:万元|元|米|厘米|公里|千米|平方米|亩|个|人次|人|户|次|家|项|所|台|套|座|吨|辆|件|批|场|篇"
     r"|条|份|本|盏|处|名|年|月|日|天|小时|周|期|栋|间|张|棵|株|册|km|m)(?:[)）%])?$)"
 )
-FIGURE = regex.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
-MEASURE_CELL = regex.compile(
-    r"^(?:[≥≤><=＞＜]=?|大于|小于|不低于|不少于|不高于|不超过|达到|约)?\s*[-+]?\d[\d,]*(?:\.\d+)?\s*"
-    r"(?:[%％‰]|[\p{Han}A-Za-z/²³]{1,6})?\s*(?:以上|以下|以内)?$"
+# what ends a run: the form's notes (注：1.…, 填表人：…)
+NOTE = regex.compile("^(?:注|联系人|单位负责人|" + "|".join(NOTE_WORDS) + r")\s*[:：\d]")
+# the key cells a value runs on into where a margin cut a row (…经费主管部门), longest first
+KEY_TAILS = tuple(
+    sorted({w for w in (*F.UNIT_NAME.cells, *DEPARTMENT_CELLS) if len(w) >= 4}, key=len, reverse=True)
 )
-# what ends a run: the form's notes, a numbered section of the report
-NOTE = regex.compile(r"^(?:注|备注|说明|填表说明|填报说明|填表人|审核人|联系人|单位负责人)\s*[:：\d]")
-SECTION = regex.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]+[章节部分])"
-)
-# the template's numbering of an indicator's name: 指标1工程完工率
-TEMPLATE_NO = regex.compile(r"^指标\d{1,2}")
-# the key cells a value runs on into where a margin cut a row
-KEY_TAILS = ("主管部门", "实施单位", "预算单位", "预算部门")
 # a paragraph this long is a sentence, not a cell
 CELL_MAX = 300
+# the ranks of a report's own numbered headings (第一部分 / 附件, 一、, （一）): a run ends there
+SECTION_RANKS = (0, 1, 2)
 # a template's row that holds only an ellipsis
 ELLIPSIS = regex.compile(r"[…]+$|\.{3,}$")
 
@@ -131,7 +131,7 @@ def _run_end(blocks: Sequence[Text | Table], i: int) -> int:
         if not isinstance(b, Text) or b.heading or len(b.text) > CELL_MAX:
             break
         s = b.text.strip()
-        if NOTE.match(s) or SECTION.match(s) or form_title(s):
+        if NOTE.match(s) or rank(s) in SECTION_RANKS or form_title(s):
             break
         j += 1
     return j
@@ -174,25 +174,16 @@ def _lines(t: Text, whole: bool = True) -> list[list[Cell]]:
             assert n is not None
             head = Cell(c.text[:n], Where(c.where.page, c.where.start, c.where.start + n))
             rest = Cell(c.text[n:], Where(c.where.page, c.where.start + n, c.where.end))
-            return [*_header_split(cells[:k] + [head]), *_lines_of([rest, *cells[k + 1 :]])]
-    return _header_split(cells)
-
-
-def _lines_of(cells: list[Cell]) -> list[list[Cell]]:
+            return [*_header_split(cells[:k] + [head]), *_header_split([rest, *cells[k + 1 :]])]
     return _header_split(cells)
 
 
 def _header_word_then_level(text: str) -> int | None:
     """Where a cell that is a header word run on into an indicator level splits."""
     for n in range(len(text) - 2, 1, -1):
-        if is_header_word(text[:n]) and _standard_level(text[n:]):
+        if is_header_word(text[:n]) and standard_level(text[n:]):
             return n
     return None
-
-
-def _standard_level(text: str) -> bool:
-    name = LEVEL_WEIGHT.sub("", label_of(text))
-    return name in LEVEL1_NAMES or name in LEVEL2_NAMES
 
 
 def _run_together(c: Cell) -> list[Cell]:
@@ -223,7 +214,7 @@ def _glued(prev: str, piece: str) -> bool:
     """Whether a piece after one space is the rest of the cell before it."""
     if UNIT_PIECE.match(piece) and prev[-1:].isdigit():
         return True
-    if (prev == "指标" and piece.isdigit() and len(piece) <= 2) or (
+    if (piece.isdigit() and TEMPLATE_NO.fullmatch(prev + piece)) or (
         TEMPLATE_NO.fullmatch(prev) and regex.match(r"\p{Han}", piece)
     ):
         return True  # the template's numbering: 指标 1 工程完工率 is 指标1工程完工率
@@ -254,11 +245,11 @@ LEVELS = ("level1", "level2", "level3")
 
 def _fits(kind: str, text: str) -> bool:
     if kind == MONEY:
-        return bool(FIGURE.match(text)) or (parse_money(text) is not None and parse_percent(text) is None)
+        return _number(text) or (parse_money(text) is not None and parse_percent(text) is None)
     if kind == RATE:
-        return parse_percent(text) is not None or bool(FIGURE.match(text))
+        return parse_percent(text) is not None or _number(text)
     if kind == NUMBER:
-        return bool(FIGURE.match(text)) and parse_score(text) is not None
+        return _number(text) and parse_score(text) is not None
     if kind == TEXT:
         return not _figure_like(text)
     return True
@@ -266,7 +257,14 @@ def _fits(kind: str, text: str) -> bool:
 
 def _figure_like(text: str) -> bool:
     """A number, a percentage or a measure (≥266米, 20万元, 95%以上): what fills a figure's cell."""
-    return bool(FIGURE.match(text)) or bool(MEASURE_CELL.match(text))
+    if _number(text):
+        return True
+    m = P.MEASURE.match(P.fold(text))
+    return m is not None and not QUALIFIER.sub("", m.group("pre")).strip()  # 约3000人, not 效益指标(20分)
+
+
+def _number(text: str) -> bool:
+    return bool(P.BARE_NUMBER.match(text))
 
 
 @dataclass(frozen=True, slots=True)

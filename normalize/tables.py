@@ -95,7 +95,8 @@ WEIGHT = r"[+\-−]?\d+(?:\.\d+)?"
 LEVEL_WEIGHT = regex.compile(rf"\s*(?:[(（]\s*(?P<w>{WEIGHT})\s*分?\s*[)）]|(?P<w>{WEIGHT})\s*分)$")
 LEADING_WEIGHT = regex.compile(rf"^[(（][^()（）]{{0,8}}?(?P<w>{WEIGHT})\s*分?\s*[)）]\s*(?=\S)")
 # rows that close an indicator table: its conclusion (评价结论 | 总评分（X） 优秀（X≥90分)…), its notes
-CLOSING_ROW = regex.compile(r"^(?:评价结论|评价结果|结论|备注|说明|填表说明|填报说明|填表人|审核人)[:：]?$")
+NOTE_WORDS = ("备注", "说明", "填表说明", "填报说明", "填表人", "审核人")  # a form's notes and signers
+CLOSING_ROW = regex.compile("^(?:评价结论|评价结果|结论|" + "|".join(NOTE_WORDS) + ")[:：]?$")
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
 # a row label of a problems cell: 存在问题 | …; longer cells are sentences, not labels
 PROBLEM_LABEL_MAX = 20
@@ -175,6 +176,12 @@ def level_name(cell: str) -> int | None:
     if name != c or (name in LEVEL1_NAMES and name not in LEVEL2_NAMES):
         return 1
     return 2
+
+
+def standard_level(cell: str) -> bool:
+    """Whether a cell names a standard first or second level (产出指标, 数量指标, 效益指标(30分))."""
+    name = _level(label_of(cell))
+    return name in LEVEL1_NAMES or name in LEVEL2_NAMES
 
 
 def key_of(cell: str) -> str | None:

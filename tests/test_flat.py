@@ -206,3 +206,10 @@ def test_a_pdf_text_layer_row_run_on_where_the_margin_cut_it_is_read_as_its_rows
         D("10"),
         D("9"),
     )
+
+
+def test_a_thousands_comma_is_no_sentence_a_cell_runs_on_from():
+    from extract.layout import Line, join_broken
+
+    lines = [Line("年度资金总额"), Line("20000.00"), Line("9,034"), Line("10")]
+    assert [x.text for x in join_broken(lines)] == ["年度资金总额", "20000.00", "9,034", "10"]
