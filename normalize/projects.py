@@ -135,8 +135,8 @@ def item(text: str, page: int | None, start: int) -> Item | None:
         if name is not None:
             at = head.find(name)
             return Item(said[at : at + len(name)], start, start + len(text), text, page)
-        if end is None or end.group(0) not in ",，" or DIGIT.search(head):
-            return None
+        if end is None or end.group(0) not in ",，" or DIGIT.search(P.LEADING_CODE.sub("", head)):
+            return None  # a figure before the comma: a sentence, not a name (its budget code aside)
         cut = end.end()
     return None
 

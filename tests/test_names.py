@@ -140,3 +140,14 @@ def test_a_numbered_project_after_its_budget_code():
         "2、41673870Y561250206931397个村级电子政务外网运维项目,全年预算数20万元。",
     )
     assert [n for n, _ in got] == ["哈拉布拉乡南哈拉布拉村农田道路建设项目", "397个村级电子政务外网运维项目"]
+
+
+def test_a_name_with_a_comma_after_its_budget_code():
+    """A comma inside the name (村内干道,巷道路面硬化建设项目) is read past also when a budget
+    code, digits and all, stands before the name."""
+    got = names(
+        DEPT,
+        "3、71258203Y413657019221-哈拉布拉乡北哈拉布拉村村内干道,巷道路面硬化建设项目,硬化道路8公里。"
+        "2021年下达财政专项扶贫资金300万元,实际已支付289.14万元。",
+    )
+    assert [n for n, _ in got] == ["哈拉布拉乡北哈拉布拉村村内干道,巷道路面硬化建设项目"]
