@@ -59,6 +59,17 @@ def _rewritten(
     return t if changed else None
 
 
+def _conform(t: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A part written by an older jixiao in today's columns: a column added since is null."""
+    cols = [t.column(f.name) if f.name in t.schema.names else pa.nulls(len(t), f.type) for f in schema]
+    return pa.table(cols, names=schema.names).cast(schema) if len(t) else schema.empty_table()
+
+
+def _header(path: Path) -> str:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return fh.readline().rstrip("\r\n")
+
+
 def _version_no(p: Path) -> int:
     try:
         return int(p.name[1:])
@@ -263,7 +274,13 @@ class Store:
     def _csv(self, name: str, cur: Path | None, vdir: Path, fresh: pa.Table | None, rebuild: bool) -> None:
         target = vdir / f"{name}.csv"
         old = cur / f"{name}.csv" if cur is not None else None
-        if rebuild or old is None or not old.exists():
+        if (
+            rebuild
+            or old is None
+            or not old.exists()
+            # written by an older jixiao with other columns: the whole file anew in today's
+            or _header(old) != ",".join(arrow_schema(name).names)
+        ):
             whole = self._read_parts(vdir / f"{name}.parquet", name)
             with open(target, "w", encoding="utf-8", newline="") as fh:
                 fh.write(
@@ -280,8 +297,8 @@ class Store:
     def _read_parts(folder: Path, name: str) -> pa.Table:
         schema = arrow_schema(name)
         parts = sorted(folder.rglob("*.parquet"))
-        tables = [_read(p) for p in parts]
-        tables = [t.select([f.name for f in schema]).cast(schema) for t in tables if len(t)]
+        tables = [_conform(_read(p), schema) for p in parts]
+        tables = [t for t in tables if len(t)]
         return pa.concat_tables(tables) if tables else schema.empty_table()
 
     def _swap(self, vdir: Path) -> None:

@@ -42,6 +42,8 @@ class FileRow:
     seconds: float
     extractor_version: str
     ingested_at: dt.datetime | None = None
+    ocr_pages: int | None = None  # pages read by OCR; None where the file was not read
+    ocr_engine_pages: int | None = None  # of those, pages the OCR engine ran on (the rest: its cache)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,13 @@ FILES: tuple[Field, ...] = (
     Field("seconds", Kind.FLOAT, "耗时（秒）"),
     Field("extractor_version", Kind.TEXT, "程序版本", "读取该文件的 jixiao 版本"),
     Field("ingested_at", Kind.TIME, "入库时间（UTC）", "协调世界时，北京时间为其加 8 小时"),
+    Field("ocr_pages", Kind.INT, "OCR识别页数", "无可用文字层、由图像识别的页数；有文字层的页不识别"),
+    Field(
+        "ocr_engine_pages",
+        Kind.INT,
+        "本次OCR运行页数",
+        "其中本次读取时由OCR引擎识别的页数；其余取自OCR缓存（数据集目录 ocr-cache）",
+    ),
     F.FISCAL_YEAR,
 )
 

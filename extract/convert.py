@@ -9,6 +9,7 @@ costs only itself.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -140,6 +141,6 @@ def read_converted(path: Path, fmt: Format) -> Document:
         if not isinstance(got, Path):
             raise got or CorruptFile("LibreOffice could not convert the file")
         doc = read_docx(got)
-        return Document(fmt, doc.pages, doc.page_count, doc.ocr, doc.warnings)
+        return dataclasses.replace(doc, format=fmt)
     finally:
         shutil.rmtree(out, ignore_errors=True)

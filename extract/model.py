@@ -80,6 +80,8 @@ class Document:
     pages: tuple[Page, ...]
     page_count: int | None = None
     ocr: bool = False
+    ocr_pages: int = 0  # pages read by OCR (a page with a usable text layer never is)
+    ocr_engine_pages: int = 0  # of those, pages the OCR engine ran on (the rest came from its cache)
     warnings: tuple[str, ...] = field(default=())
 
     @property

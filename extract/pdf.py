@@ -20,6 +20,7 @@ import regex
 
 from extract.errors import CorruptFile, EmptyFile, EncryptedFile
 from extract.model import Document, Format
+from extract.ocr import OcrPage
 from extract.positioned import Placed, PlacedTable, PlacedText, pages_from_items
 
 MAX_PAGES = 1500  # read up to here; a longer file is kept as `partial`
@@ -110,30 +111,67 @@ def _page_lines(page) -> list[Placed]:
 
 
 PRIVATE = regex.compile(r"[\ue000-\uf8ff\ufffd]")  # private-use glyphs, replacement marks
+CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # codes of a font without a Unicode map
 LATIN1 = regex.compile(r"[\u00c0-\u00ff]")  # é, Ã...: mojibake where Chinese should be
 HAN = regex.compile(r"[\u4e00-\u9fff]")
+# ASCII symbols that a Chinese report's text rarely strings together ("!#$&'*+/:;<=>?@[\]^_`{|}~"),
+# but that a subset font's codes 0x21... read as when it has no Unicode map
+SYMBOL = regex.compile(r"""[!"#$&'()*+/:;<=>?@\[\\\]^_`{|}~]""")
 
 
 def garbage(text: str) -> bool:
     """A text layer that is no text: (cid:N) codes, private-use glyphs, replacement marks,
-    or Latin-1 mojibake where Chinese should be."""
+    control codes, or Latin-1 or ASCII-symbol mojibake where Chinese should be (a font
+    embedded without a Unicode map)."""
     s = SPACE.sub("", text)
     if not s:
         return True
+    bad = len(CID.findall(s)) * 6 + len(PRIVATE.findall(s)) + len(CONTROL.findall(s))
+    if bad > len(s) * 0.2:
+        return True
     if s.isascii():
-        return len(CID.findall(s)) * 6 > len(s) * 0.2
-    bad = len(CID.findall(s)) * 6 + len(PRIVATE.findall(s))
+        # a page with no Chinese at all: garbage when strewn with symbols; a page of figures is not
+        return len(s) >= 20 and len(SYMBOL.findall(s)) > len(s) * 0.15
     latin1 = len(LATIN1.findall(s))
-    return bad > len(s) * 0.2 or (latin1 > len(s) * 0.3 and len(HAN.findall(s)) < len(s) * 0.05)
+    return latin1 > len(s) * 0.3 and len(HAN.findall(s)) < len(s) * 0.05
 
 
-def _ocr_items(path: Path, numbers: list[int]) -> dict[int, list[Placed]]:
+def page_text(items: list[Placed]) -> str:
+    """All the text a page's text layer gives: its lines and its tables' cells."""
+    parts = []
+    for it in items:
+        if isinstance(it, PlacedText):
+            parts.append(it.text)
+        else:
+            parts.extend(" ".join(row) for row in it.rows)
+    return " ".join(parts)
+
+
+# A page where a picture covers at least this share and the text layer says fewer than
+# FEW characters is a scan with a few words laid over it (a page number, a stamp's caption):
+# the text layer says far fewer characters than the page shows, so the page is OCR'd
+SCANNED = 0.5
+FEW = 30
+
+
+def needs_ocr(items: list[Placed], picture: float) -> bool:
+    """Whether a page's text layer is unusable and the page is to be read from its image:
+    no text and a picture, a garbage layer, or a page-sized picture under a few words."""
+    text = page_text(items)
+    if not text.strip():
+        return picture > 0
+    if garbage(text):
+        return True
+    return picture >= SCANNED and len(SPACE.sub("", text)) < FEW
+
+
+def _ocr_items(path: Path, numbers: list[int]) -> dict[int, OcrPage]:
     """OCR the given page indexes, rendered with pdfium at the OCR resolution."""
     import pypdfium2 as pdfium
 
     from extract import ocr
 
-    out = {}
+    out: dict[int, OcrPage] = {}
     doc = pdfium.PdfDocument(str(path))
     try:
         for i in numbers:
@@ -480,16 +518,19 @@ class _Visible:
         return bool((stroke and self._inked(self._stroke, obj)) or (fill and self._inked(self._fill, obj)))
 
 
-def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
+def _pdfium_lines(page) -> tuple[list[Placed], int, float]:
     """Text lines of a page read by pdfium (its text runs joined by line), the number of
-    path objects (ruling lines) and whether the page holds an image."""
+    path objects (ruling lines) and the share of the page its largest image covers."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
     paths: list = []  # pdfium path objects (_Pointer)
-    images = 0
+    picture = 0.0
+    bounds = _c("FPDFPageObj_GetBounds", ctypes.c_int)
+    edges = (ctypes.c_float * 4)()
+    edge_refs = _pointers(edges)
     # through the raw API: a wrapper object per page object costs more than the work
     get = _c("FPDFPage_GetObject", _pointer_type())
     kind_of = _c("FPDFPageObj_GetType", ctypes.c_int)
@@ -502,7 +543,11 @@ def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
             if visible(obj):
                 paths.append(obj)
         elif kind == image_kind:
-            images += 1
+            if bounds(obj, *edge_refs):  # left, bottom, right, top
+                area = max(edges[2] - edges[0], 0) * max(edges[3] - edges[1], 0)
+                picture = max(picture, min(area / (width * height or 1), 1.0))
+            else:
+                picture = max(picture, 1e-3)  # an image of unknown size: still a picture
     tp = page.get_textpage()
     text = tp.get_text_range()
     items: list[Placed] = []
@@ -544,7 +589,7 @@ def _pdfium_lines(page) -> tuple[list[Placed], int, bool]:
         start += len(line)
     tp.close()
     items.sort(key=lambda it: it.top)
-    return items, (0 if tables else len(paths)), images > 0
+    return items, (0 if tables else len(paths)), picture
 
 
 def _pdfminer_errors() -> tuple[type[BaseException], ...]:
@@ -570,16 +615,16 @@ def read_pdf(path: Path, fmt: Format = Format.PDF) -> Document:
         if n > MAX_PAGES:
             warnings.append(f"cut at {MAX_PAGES} of {n} pages")
         raw: list[list[Placed]] = []
-        pictured: set[int] = set()  # pages that hold an image: a scan may be there to OCR
+        pictured: dict[int, float] = {}  # pages that hold an image, and its share of the page
         plumb: list[int] = []  # pages pdfplumber reads: ruled tables, or text pdfium cannot decode
         try:
             for i in range(min(n, MAX_PAGES)):
                 page = doc[i]
-                items, paths, image = _pdfium_lines(page)
+                items, paths, picture = _pdfium_lines(page)
                 page.close()
                 raw.append(items)
-                if image:
-                    pictured.add(i)
+                if picture:
+                    pictured[i] = picture
                 lines_text = " ".join(it.text for it in items if isinstance(it, PlacedText))
                 if paths >= RULED or (lines_text and garbage(lines_text)):
                     plumb.append(i)
@@ -602,20 +647,24 @@ def read_pdf(path: Path, fmt: Format = Format.PDF) -> Document:
             except unparsable as exc:  # pdfminer could not parse the page: a damaged file
                 raise CorruptFile(f"corrupt PDF: page {i + 1}: {type(exc).__name__}") from exc
     # pages with no usable text layer are read by OCR (a scan, an image-only page, broken fonts)
-    need = [
-        i
-        for i, items in enumerate(raw)
-        if (i in pictured or any(isinstance(it, PlacedText) for it in items))
-        and garbage(" ".join(it.text for it in items if isinstance(it, PlacedText)))
-        and not any(isinstance(it, PlacedTable) for it in items)
-    ]
+    need = [i for i, items in enumerate(raw) if needs_ocr(items, pictured.get(i, 0.0))]
     if need:
         if len(need) > MAX_OCR_PAGES:
             warnings.append(f"OCR cut at {MAX_OCR_PAGES} of {len(need)} image pages")
             need = need[:MAX_OCR_PAGES]
-        for i, items in _ocr_items(path, need).items():
-            raw[i] = items
+    engine_pages = 0
+    for i, got in (_ocr_items(path, need) if need else {}).items():
+        raw[i] = got.items
+        engine_pages += not got.cached
     if not any(items for items in raw):
         raise EmptyFile("no text: the PDF's pages are blank (no text layer, and OCR found nothing)")
     pages = pages_from_items(raw)
-    return Document(Format.PDF, pages, n, ocr=bool(need), warnings=tuple(warnings))
+    return Document(
+        Format.PDF,
+        pages,
+        n,
+        ocr=bool(need),
+        ocr_pages=len(need),
+        ocr_engine_pages=engine_pages,
+        warnings=tuple(warnings),
+    )

@@ -54,6 +54,11 @@ OUT_OF_MEMORY = re.compile(
 
 LIMIT_BYTES: int | None = None  # the address space the cap allows, in bytes
 REACHED_CAP = False  # this worker's memory reached its cap: it asks to be replaced
+# A worker whose address space has grown past this share of its cap is replaced after its
+# task, before a file fails for want of memory: a library that keeps what it allocated (the
+# OCR runtime keeps memory for each input shape it has seen: some 60 MB a scanned file)
+# starts again from nothing, at the cost of loading its models again (half a second).
+RENEW_AT = 0.75
 
 
 def peak() -> int:
@@ -149,8 +154,10 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None, p
         except BaseException as exc:  # reported to the parent, which decides
             result = (False, f"{type(exc).__name__}: {exc}")
         # a worker whose memory reached its cap asks to be replaced: what it holds now (a
-        # fragmented heap, a peak that says nothing more) must not cost the next file
-        conn.send((*result, REACHED_CAP))
+        # fragmented heap, a peak that says nothing more) must not cost the next file; so does
+        # one that is near it (RENEW_AT)
+        near = LIMIT_BYTES is not None and _address_space() >= LIMIT_BYTES * RENEW_AT
+        conn.send((*result, REACHED_CAP or near))
 
 
 @dataclass

@@ -54,7 +54,16 @@ def _reason(exc: BaseException | str) -> str:
 
 
 def _row(
-    inp: Input, rid: str, fmt: str, size: int, pages, ocr: bool, status: FileStatus, error, t0: float
+    inp: Input,
+    rid: str,
+    fmt: str,
+    size: int,
+    pages,
+    ocr: bool,
+    status: FileStatus,
+    error,
+    t0: float,
+    doc: extract.Document | None = None,
 ) -> FileRow:
     return FileRow(
         rid,
@@ -69,6 +78,8 @@ def _row(
         round(time.perf_counter() - t0, 4),
         __version__,
         dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        doc.ocr_pages if doc is not None else None,
+        doc.ocr_engine_pages if doc is not None else None,
     )
 
 
@@ -89,10 +100,11 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
                 FileStatus.PARTIAL,
                 f"read, but not parsed: {type(exc).__name__}: {_reason(exc)}",
                 t0,
+                doc,
             )
         )
     status, error = (FileStatus.PARTIAL, "; ".join(doc.warnings)) if doc.warnings else (FileStatus.OK, None)
-    return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0), recs)
+    return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0, doc), recs)
 
 
 def stamp(path: Path) -> tuple[int, int, int]:
@@ -259,10 +271,17 @@ class Task:
 
     job: Job
     files: tuple[tuple[Input, str, Format], ...]
+    ocr_cache: str | None = None  # the dataset's OCR cache folder (extract.ocr.OcrCache)
+
+
+OCR_CACHE = "ocr-cache"  # in the dataset folder: OCR results by page image, kept across runs
 
 
 def work(task: Task) -> list[Sealed]:
     """One pool task: a file, or a batch of legacy files."""
+    from extract import ocr
+
+    ocr.cache_in(task.ocr_cache)
     if task.job is Job.LEGACY:
         return [seal(r) for r in process_legacy(list(task.files))]
     ((inp, rid, _),) = task.files  # the format planned; the worker sniffs the bytes it reads again
@@ -320,6 +339,7 @@ def plan(
         src: rid for (rid, src), (_, st) in had.items() if st not in (FileStatus.SUPERSEDED, "superseded")
     }
     p = Plan([], [])
+    cache = str(Path(out) / OCR_CACHE)
     legacy: list[tuple[Input, str, Format]] = []
     seen: set[str] = set()
     for inp in walk(paths, scratch, out, _bounded_unpack(limits or Limits())):
@@ -391,9 +411,9 @@ def plan(
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
-            p.tasks.append(Task(Job.FILE, ((inp, rid, fmt),)))
+            p.tasks.append(Task(Job.FILE, ((inp, rid, fmt),), cache))
     for i in range(0, len(legacy), LEGACY_BATCH):
-        p.tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH])))
+        p.tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH]), cache))
     # a zip's row is settled at once: its members that duplicate it wait for nothing
     for rid in {r.file.report_id for r in p.settled} & p.waiting.keys():
         p.settled.extend(p.waiting.pop(rid))
@@ -528,7 +548,7 @@ def ingest(
     limits: Limits = Limits(),
     reprocess: bool = False,
     commit_every: int = 500,
-    on_plan: Callable[[int], None] | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
 ) -> Summary:
     """Ingest every file under `paths` into the dataset at `out`.
@@ -558,8 +578,11 @@ def _ingest(
     try:
         p = plan(paths, out, scratch, reprocess, limits)
         pending = [seal(r) for r in p.settled]
-        if on_plan:
-            on_plan(sum(len(t.files) for t in p.tasks) + len(pending) + sum(map(len, p.waiting.values())))
+        if on_plan:  # files in all, and the bytes of those to read (what the time left goes by)
+            on_plan(
+                sum(len(t.files) for t in p.tasks) + len(pending) + sum(map(len, p.waiting.values())),
+                sum(inp.stamp[1] if inp.stamp else 0 for t in p.tasks for inp, _, _ in t.files),
+            )
         order = {inp.source_path: i for task in p.tasks for i, (inp, _, _) in enumerate(task.files)}
         done: list[Result] = []
         drop, superseded = set(p.drop), set(p.superseded)
@@ -587,7 +610,7 @@ def _ingest(
                     batch = value
                 elif task.job is Job.LEGACY and len(task.files) > 1:
                     # a batch that hung or died: each file alone, within its own time limit
-                    retry.extend(Task(Job.LEGACY, (f,)) for f in task.files)
+                    retry.extend(Task(Job.LEGACY, (f,), task.ocr_cache) for f in task.files)
                     continue
                 else:
                     batch = _failed(task, value, timeout_of)
