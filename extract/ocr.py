@@ -250,17 +250,30 @@ def _grid(gray):
     return tables, cells
 
 
-def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tol:
-            out.append(v)
-    return out
-
-
-def _index(value: float, anchors: list[float], tol: float) -> int:
-    best = min(range(len(anchors)), key=lambda i: abs(anchors[i] - value))
-    return best
+def _bands(spans: list[tuple[float, float]], share: float = 0.6) -> tuple[list[float], list[int]]:
+    """The rows (or columns) of a ruled grid from its cells' extents: each band's start,
+    and the band of each cell. A cell joins a band it shares `share` of its or the band's
+    extent with, so a row whose ruling line is a few pixels lower at one end than at the
+    other (a sheet that was not flat on the scanner) stays one row; the smallest cells
+    make the bands, and a merged cell that spans several belongs to the first."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
+    bands: list[tuple[float, float]] = []
+    of = [0] * len(spans)
+    for i in order:
+        lo, hi = spans[i]
+        fits = [
+            k
+            for k, (blo, bhi) in enumerate(bands)
+            if min(hi, bhi) - max(lo, blo) >= share * min(hi - lo, bhi - blo)
+        ]
+        if fits:
+            of[i] = min(fits, key=lambda k: bands[k][0])
+        else:
+            bands.append((lo, hi))
+            of[i] = len(bands) - 1
+    rank = sorted(range(len(bands)), key=lambda k: bands[k][0])
+    place = {k: r for r, k in enumerate(rank)}
+    return [bands[k][0] for k in rank], [place[of[i]] for i in range(len(spans))]
 
 
 def deskew(image):
@@ -344,16 +357,15 @@ def page_items(image) -> OcrPage:
         ]
         if not mine:
             continue
-        tol = 8 * DPI / 150
-        tops = _cluster([cells[i][1] for i in mine], tol)
-        lefts = _cluster([cells[i][0] for i in mine], tol)
+        tops, row_of = _bands([(cells[i][1], cells[i][3]) for i in mine])
+        lefts, col_of = _bands([(cells[i][0], cells[i][2]) for i in mine])
         grid = [["" for _ in lefts] for _ in tops]
         gaps = sorted(b - a for a, b in zip(tops, tops[1:]))
         typical = gaps[len(gaps) // 2] if gaps else 0
-        for i in mine:
+        for k, i in enumerate(mine):
             lines_in = sorted(in_cell.get(i, []), key=lambda ln: (ln.top, ln.x0))
             text = "".join(ln.text for ln in lines_in)
-            r, c = _index(cells[i][1], tops, tol), _index(cells[i][0], lefts, tol)
+            r, c = row_of[k], col_of[k]
             # a thin row left by a page break ("度" of a cut cell): a cell that only starts
             # there because a ruling line is faint belongs to the row its text stands in
             if (
