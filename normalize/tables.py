@@ -98,6 +98,8 @@ LEADING_WEIGHT = regex.compile(rf"^[(（][^()（）]{{0,8}}?(?P<w>{WEIGHT})\s*�
 NOTE_WORDS = ("备注", "说明", "填表说明", "填报说明", "填表人", "审核人")  # a form's notes and signers
 CLOSING_ROW = regex.compile("^(?:评价结论|评价结果|结论|" + "|".join(NOTE_WORDS) + ")[:：]?$")
 TEMPLATE_NO = regex.compile(r"^指标\s*\d+\s*[:：]?")
+# a template's row left unfilled: …… (or six full stops, as OCR reads it)
+PLACEHOLDER = regex.compile(r"^[.．。…⋯·・\s]+$")
 # a row label of a problems cell: 存在问题 | …; longer cells are sentences, not labels
 PROBLEM_LABEL_MAX = 20
 # a template's prompt left in a cell nobody filled: "结合自评情况,分析存在的问题及原因。(200字以内)"
@@ -556,7 +558,7 @@ def _indicator(row: Sequence[str], cols: dict[str, int], levels: list, page: int
         levels[1] = None
     if l2:
         levels[1] = _level(l2)
-    if not l3 or l3 in ("……", "...", "…"):
+    if not l3 or PLACEHOLDER.match(l3):
         return None
     l3 = TEMPLATE_NO.sub("", l3).strip()
     # a 得分表 writes the indicator's weight into its name: "相关性（5分）" (no 分值 column)
