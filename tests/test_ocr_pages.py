@@ -265,3 +265,69 @@ def test_a_damaged_cache_entry_is_read_again(tmp_path, engine_calls):
         ocr.cache_in(None)
     assert calls(engine_calls) == 4
     assert second.text == first.text
+
+
+# ---- a scanned form's cells -----------------------------------------------------------------------
+
+
+def ruled_page(cells: dict[tuple[int, int], str], rows: int = 3, cols: int = 4, skew: int = 0):
+    """A white page image at the OCR resolution with a ruled table of rows x cols cells,
+    the given text in the given cells (a DejaVu font: digits and signs), and its right
+    half `skew` pixels lower than its left (a sheet not flat on the scanner)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22)
+    img = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(img)
+    x0, y0, w, h = 150, 300, 220, 60
+    for r in range(rows + 1):
+        y = y0 + r * h
+        mid = x0 + cols * w // 2
+        draw.line([(x0, y), (mid, y)], fill="black", width=2)
+        draw.line([(mid, y + skew), (x0 + cols * w, y + skew)], fill="black", width=2)
+    for c in range(cols + 1):
+        x = x0 + c * w
+        dy = skew if x > x0 + cols * w // 2 else 0
+        draw.line([(x, y0 + dy), (x, y0 + rows * h + dy)], fill="black", width=2)
+    for (r, c), text in cells.items():
+        dy = skew if c >= cols // 2 else 0
+        draw.text((x0 + c * w + w // 2, y0 + r * h + h // 2 + dy), text, fill="black", font=font, anchor="mm")
+    return img
+
+
+needs_font = pytest.mark.skipif(
+    not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists(), reason="no DejaVu font"
+)
+
+
+@pytest.mark.slow
+@needs_engine
+@needs_font
+def test_a_lone_digit_in_a_cell_is_read():
+    """The detector passes over a single narrow glyph in a wide cell; the cell is read alone."""
+    import numpy as np
+
+    img = ruled_page({(0, 0): "2022", (1, 0): "2023", (1, 2): "1"})
+    pixels = np.asarray(img)
+    box = (150 + 2 * 220, 300 + 60, 150 + 3 * 220, 300 + 120)
+    assert [ln.text for ln in ocr._read_cells(ocr.engine(), pixels, [box])] == ["1"]
+    tables = [it for it in ocr.page_items(img).items if not isinstance(it, PlacedText)]
+    assert len(tables) == 1 and tables[0].rows[1][2] == "1"  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@needs_engine
+@needs_font
+def test_a_row_lower_at_one_end_stays_one_row():
+    figures = {(0, 0): "2022", (0, 3): "403.51", (1, 0): "2023", (1, 3): "477.72", (2, 0): "2024", (2, 3): "98.36"}
+    tables = [it for it in ocr.page_items(ruled_page(figures, skew=10)).items if not isinstance(it, PlacedText)]
+    assert len(tables) == 1
+    rows = [(r[0], r[-1]) for r in tables[0].rows]  # type: ignore[attr-defined]
+    assert rows == [("2022", "403.51"), ("2023", "477.72"), ("2024", "98.36")]
+
+
+def test_bands_join_cells_that_share_most_of_their_extent():
+    # two rows, the right-hand cells 10 px lower; a merged cell spanning both rows
+    spans = [(300, 360), (310, 370), (360, 420), (370, 430), (300, 420)]
+    starts, band = ocr._bands(spans)
+    assert starts == [300, 360] and band == [0, 0, 1, 1, 0]
