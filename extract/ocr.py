@@ -56,7 +56,7 @@ class OcrLine:
 ENGINES = ("rapidocr_openvino", "rapidocr_onnxruntime")
 # what this module does to a page image before the engine sees it and to the lines after,
 # and how the engine is run (_fixed_shapes): part of a cached result's key, raised when any changes
-PIPELINE = 3
+PIPELINE = 4
 # Text lines go to the recogniser in batches of REC_BATCH, each padded to a width that is a
 # multiple of REC_WIDTH_STEP line heights (see _fixed_shapes)
 REC_BATCH = 6
@@ -225,7 +225,8 @@ def read_image(image, cells: Sequence[Box] = ()) -> Read:
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels
-INK = 140  # a pixel darker than this (0-255) is ink
+INK = 70  # a pixel this much darker than its cell's paper (0-255) is ink: a thin stroke scans grey
+CORE = 100  # and a mark holds a pixel this much darker (a speck of dust or a seal's trace does not)
 GLYPH = 8  # pixels: a mark at least this tall (or wide) in a cell may be a character, not dust
 MIN_SCORE = 0.5  # RapidOCR's own threshold for a line it keeps
 
@@ -244,9 +245,19 @@ def _ink(pixels, c: Box, margin: int = 4) -> Box | None:
     x0, y0, x1, y1 = c[0] + margin, c[1] + margin, c[2] - margin, c[3] - margin
     if x1 - x0 < GLYPH or y1 - y0 < GLYPH:
         return None
-    ink = (pixels[y0:y1, x0:x1, 0] < INK).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    marks = [stats[i] for i in range(1, n) if max(stats[i][2], stats[i][3]) >= GLYPH]
+    cell = pixels[y0:y1, x0:x1, 0]
+    paper = float(np.median(cell))
+    ink = (cell < paper - INK).astype(np.uint8)
+    core = cell < paper - CORE
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    marks = [
+        stats[i]
+        for i in range(1, n)
+        if max(stats[i][2], stats[i][3]) >= GLYPH
+        and core[stats[i][1] : stats[i][1] + stats[i][3], stats[i][0] : stats[i][0] + stats[i][2]][
+            labels[stats[i][1] : stats[i][1] + stats[i][3], stats[i][0] : stats[i][0] + stats[i][2]] == i
+        ].any()
+    ]
     if not marks:
         return None
     left = min(m[0] for m in marks)
