@@ -201,17 +201,22 @@ def region(unit: str | None) -> str | None:
 # a year that is part of a date or a month ("2018 年7月", "2022年8月22日") is not the year evaluated
 YEAR_NOT_DATE = regex.compile(r"(?<![\d〔\[])(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 YEAR_DU = regex.compile(r"(?<![\d〔\[])(?P<y>(?:19|20)\d{2})\s*年度")
+# a project period of one whole year: "2021年1月起至2021年12月止" (项目起止时间)
+WHOLE_YEAR = regex.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*0?1\s*月(?:\s*0?1\s*日)?\s*(?:起\s*)?(?:至|到|—|-|~)\s*(?P=y)\s*年\s*12\s*月"
+)
 
 
 def fiscal_year(title_text: str | None, text: str) -> int | None:
-    """The year evaluated: the title's year, else the first 'YYYY年度', else the first year
-    near the start that is not part of a date."""
+    """The year evaluated: the title's year, else the first 'YYYY年度' or project period of
+    one whole year (2021年1月至2021年12月), else the first year near the start that is not
+    part of a date."""
     if title_text:
         m = P.YEAR.search(P.fold(title_text))
         if m:
             return int(m.group("y"))
     folded = P.fold(text)
-    m = YEAR_DU.search(folded)
+    m = YEAR_DU.search(folded) or WHOLE_YEAR.search(folded)
     if m:
         return int(m.group("y"))
     body = regex.sub(r"《[^》]*》", "", folded[:600])  # a cited document's year is not ours

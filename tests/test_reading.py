@@ -304,3 +304,17 @@ def test_problems_of_the_text_and_of_a_form():
 def test_text_blocks_are_texts():
     r = upto(reading.segment, "一、部门基本情况")
     assert isinstance(r.text[0], Text) and r.text[0].item is None
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("项目起止时间2021年1月起至2021年12月止计划安排资金（万元）", 2021),
+        ("项目起止时间：2022年01月01日至2022年12月31日", 2022),
+        ("2021年1月至2021年6月完成一期工程，报告日期2022年8月22日", None),  # half a year: no
+    ],
+)
+def test_a_project_period_of_one_whole_year_is_the_year_evaluated(text, year):
+    from normalize.identity import fiscal_year
+
+    assert fiscal_year(None, text) == year
