@@ -138,15 +138,28 @@ TOTAL_WORDS = Vocabulary(
 SCORE_WORDS = Vocabulary({w: ("self_score",) for w in F.SELF_SCORE.rows}, DOMAIN, CONTRAST)
 
 
+# 一级指标 read without its 一 (a lone stroke a scan's OCR takes for a ruling line)
+ORDINAL_LOST = "级指标"
+LEVELS = ("level1", "level2", "level3")
+
+
 def _match_columns(row: Sequence[str], words: Vocabulary) -> dict[str, int]:
     """field -> column index, for a header row; the first column that names the field
-    (`words`: FUNDS_WORDS or INDICATOR_WORDS)."""
+    (`words`: FUNDS_WORDS or INDICATOR_WORDS). A level column headed 级指标 is the one
+    level the row does not name otherwise."""
     found: dict[str, int] = {}
+    lost = []
     for i, cell in enumerate(row):
-        for name in words.get(_header_word(cell or "")) or ():
+        word = _header_word(cell or "")
+        for name in words.get(word) or ():
             if name not in found:
                 found[name] = i
                 break
+        if word == ORDINAL_LOST:
+            lost.append(i)
+    missing = [name for name in LEVELS if name not in found and words.get(f"一{ORDINAL_LOST}") is not None]
+    if len(lost) == 1 and len(missing) == 1:
+        found[missing[0]] = lost[0]
     return found
 
 

@@ -433,3 +433,15 @@ def test_project_item_keeps_page_and_offset():
 )
 def test_not_a_project_item(text):
     assert item(text, None, 0) is None
+
+
+def test_a_level_header_that_lost_its_first_stroke_is_the_level_left():
+    """OCR takes the lone stroke of 一 for a ruling line: 级指标 beside 二级指标 and 三级指标
+    is 一级指标; where two levels are missing it stays unread."""
+    from normalize.tables import header_columns
+
+    row = ["绩效指标（90分）", "级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"]
+    _, icols = header_columns(row)  # type: ignore[misc]
+    assert (icols["level1"], icols["level2"], icols["level3"]) == (1, 2, 3)
+    _, icols = header_columns(["级指标", "级指标", "三级指标", "指标值", "完成值", "权重", "得分"])  # type: ignore[misc]
+    assert "level1" not in icols and "level2" not in icols

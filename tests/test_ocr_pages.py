@@ -319,8 +319,17 @@ def test_a_lone_digit_in_a_cell_is_read():
 @needs_engine
 @needs_font
 def test_a_row_lower_at_one_end_stays_one_row():
-    figures = {(0, 0): "2022", (0, 3): "403.51", (1, 0): "2023", (1, 3): "477.72", (2, 0): "2024", (2, 3): "98.36"}
-    tables = [it for it in ocr.page_items(ruled_page(figures, skew=10)).items if not isinstance(it, PlacedText)]
+    figures = {
+        (0, 0): "2022",
+        (0, 3): "403.51",
+        (1, 0): "2023",
+        (1, 3): "477.72",
+        (2, 0): "2024",
+        (2, 3): "98.36",
+    }
+    tables = [
+        it for it in ocr.page_items(ruled_page(figures, skew=10)).items if not isinstance(it, PlacedText)
+    ]
     assert len(tables) == 1
     rows = [(r[0], r[-1]) for r in tables[0].rows]  # type: ignore[attr-defined]
     assert rows == [("2022", "403.51"), ("2023", "477.72"), ("2024", "98.36")]
