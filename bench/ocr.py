@@ -5,9 +5,11 @@
 Not a timed test: it prints figures and writes them to bench/results/ocr-latest.json.
 The pages of the input scans (up to --pages) are rendered once at extract.ocr.DPI with
 pypdfium2, as extract/pdf.py renders a page for OCR, and kept as PNG files: rendering is
-in no arm's time. Each arm then runs in a process of its own, one after another, on exactly
-those page images: warmed on the first page (not timed), then every page timed, wall
-(perf_counter) and CPU (process_time, all its threads); its peak RSS is the process's.
+in no arm's time. Each arm runs in a process of its own, which loads its engine and reads
+the first page once untimed (warm-up); then the arms read the pages in turn, page 1 by each
+arm, then page 2, ... (the arms' order rotating), one process working at a time, so a slow
+spell of the machine falls on every arm alike. Each page is timed in its arm's process,
+wall (perf_counter) and CPU (process_time, all its threads); peak RSS is that process's.
 
   raw                 rapidocr_onnxruntime RapidOCR(intra_op_num_threads=1,
                       inter_op_num_threads=1), default parameters (det, cls, rec): the reference
@@ -33,8 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from pathlib import Path
+from subprocess import PIPE
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -43,6 +46,7 @@ SHARED = ROOT.parent / "shared" / "corpus" / "rendered"
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
 ARMS = ("raw", "raw-openvino", "jixiao", "jixiao-onnxruntime", "jixiao-cached")
 TARGET = 0.5  # jixiao's seconds a scanned page <= 0.5x raw RapidOCR's
+SAY = "@@bench "  # an arm's answers on its stdout start with this
 
 
 # ---- one arm, in a process of its own ----------------------------------------------------
@@ -56,8 +60,9 @@ def _image(path: Path):
     return im
 
 
-def run_arm(arm: str, pages: list[Path]) -> dict:
-    """Warm on the first page, then time every page; count the lines (raw) or items (jixiao)."""
+def serve(arm: str, pages: list[Path]) -> None:
+    """An arm's process: load and warm, then time each page the parent names on stdin; the
+    lines (raw) or items (jixiao) found."""
     import numpy as np
 
     t0 = time.perf_counter()
@@ -93,28 +98,47 @@ def run_arm(arm: str, pages: list[Path]) -> dict:
         ocr.cache_in(tmp.name)
     for p in pages if arm == "jixiao-cached" else pages[:1]:
         step(_image(p))  # the warm-up page, or the pass that fills the cache
-    cached.clear()
-    rows = []
-    for p in pages:
-        im = _image(p)
+    _say({"engine": name, "load_s": round(load_s, 3)})
+    for line in sys.stdin:  # a page's number: read it, timed
+        im = _image(pages[int(line)])
+        cached.clear()
         w0, c0 = time.perf_counter(), time.process_time()
         found = step(im)
-        rows.append([round(time.perf_counter() - w0, 4), round(time.process_time() - c0, 4), found])
+        _say([round(time.perf_counter() - w0, 4), round(time.process_time() - c0, 4), found, any(cached)])
     tmp.cleanup()
+    _say({"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+
+
+def _say(obj) -> None:
+    print(SAY + json.dumps(obj), flush=True)
+
+
+def _hear(proc: subprocess.Popen, line: str | None = None):
+    """Send a line to an arm's process (if any) and return its next answer."""
+    assert proc.stdin is not None and proc.stdout is not None
+    if line is not None:
+        proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+    for out in proc.stdout:  # passing over what the libraries may print
+        if out.startswith(SAY):
+            return json.loads(out[len(SAY) :])
+    raise RuntimeError(f"exit {proc.wait()}")
+
+
+def summary(arm: str, head: dict, rows: list, tail: dict) -> dict:
     wall, cpu, n = sum(r[0] for r in rows), sum(r[1] for r in rows), len(rows)
     return {
         "arm": arm,
-        "engine": name,
+        **head,
         "pages": n,
-        "load_s": round(load_s, 3),
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
         "s_per_page": round(wall / n, 4),
         "cpu_s_per_page": round(cpu / n, 4),
         "found": sum(r[2] for r in rows),
-        "pages_from_cache": sum(cached),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "per_page": rows,  # [wall s, CPU s, lines or items found]
+        "pages_from_cache": sum(r[3] for r in rows),
+        **tail,
+        "per_page": rows,  # [wall s, CPU s, lines or items found, from the OCR cache]
     }
 
 
@@ -137,13 +161,6 @@ def render(pdfs: list[Path], limit: int, folder: Path) -> list[str]:
     return names
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return None
-
-
 def environment() -> dict:
     def git(*a: str) -> str:
         return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
@@ -158,7 +175,6 @@ def environment() -> dict:
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         "git": git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(git("status", "--porcelain", "--", "extract", "normalize", "export", "jixiao")),
-        "versions": {d: _version(d) for d in ("rapidocr-onnxruntime", "rapidocr-openvino", "openvino")},
     }
 
 
@@ -168,33 +184,59 @@ def run(args) -> dict:
         pdfs += (sorted(p.glob("*.scan.pdf")) or sorted(p.glob("*.pdf"))) if p.is_dir() else [p]
     res: dict = {"args": {"pdfs": [str(p) for p in pdfs], "pages": args.pages, "arms": args.arms}}
     res["env"] = environment()
-    arms: dict = {}
     with tempfile.TemporaryDirectory(prefix="jixiao-ocr-pages-") as folder:
         print(f"rendering up to {args.pages} pages of {len(pdfs)} scanned PDFs ...", flush=True)
         res["pages"] = render(pdfs, args.pages, Path(folder))
         if not res["pages"]:
             raise SystemExit("no pages to read: give --pdfs")
-        for arm in args.arms:
-            env = {k: v for k, v in os.environ.items() if k != "JIXIAO_OCR_ENGINE"}
-            if arm == "jixiao-onnxruntime":
-                env["JIXIAO_OCR_ENGINE"] = "rapidocr_onnxruntime"
-            out = Path(folder) / f"{arm}.json"
-            print(f"{arm}: {len(res['pages'])} pages ...", flush=True)
-            load = [round(x, 2) for x in os.getloadavg()]
-            cmd = [sys.executable, __file__, "--arm", arm, "--pages-dir", folder, "--arm-json", str(out)]
-            code = subprocess.run(cmd, env=env).returncode
-            a = arms[arm] = json.loads(out.read_text()) if code == 0 and out.exists() else {"exit": code}
-            a["loadavg_before"] = load
-            print(f"  {a.get('s_per_page')} s/page, CPU {a.get('cpu_s_per_page')}  ({a.get('engine')})")
-    raw = arms.get("raw", {})
-    for a in arms.values():
-        if "s_per_page" in a and "s_per_page" in raw:
+        procs: dict[str, subprocess.Popen] = {}
+        heads: dict[str, dict] = {}
+        rows: dict[str, list] = {}
+        tails: dict[str, dict] = {}
+        failed: dict[str, str] = {}  # arm: what went wrong (its traceback is on stderr)
+        try:
+            for arm in args.arms:
+                env = {k: v for k, v in os.environ.items() if k != "JIXIAO_OCR_ENGINE"}
+                if arm == "jixiao-onnxruntime":
+                    env["JIXIAO_OCR_ENGINE"] = "rapidocr_onnxruntime"
+                print(f"{arm}: loading, warming ...", flush=True)
+                cmd = [sys.executable, __file__, "--arm", arm, "--pages-dir", folder]
+                procs[arm] = subprocess.Popen(cmd, env=env, stdin=PIPE, stdout=PIPE, text=True)
+                try:
+                    heads[arm], rows[arm] = _hear(procs[arm]), []
+                except (RuntimeError, OSError) as exc:
+                    failed[arm] = f"loading: {exc}"
+            live = [a for a in args.arms if a not in failed]
+            n = len(res["pages"])
+            for i in range(n):
+                print(f"page {i + 1}/{n} {res['pages'][i]}", end="", flush=True)
+                for arm in live[i % len(live) :] + live[: i % len(live)] if live else []:
+                    try:
+                        rows[arm].append(_hear(procs[arm], str(i)))
+                        print(f"  {arm} {rows[arm][-1][0]:.2f}s", end="", flush=True)
+                    except (RuntimeError, OSError) as exc:
+                        failed[arm] = f"page {i + 1}: {exc}"
+                live = [a for a in live if a not in failed]
+                print()
+            for arm in live:  # stdin closed: the arm answers with its peak RSS
+                if procs[arm].stdin:
+                    procs[arm].stdin.close()
+                tails[arm] = _hear(procs[arm])
+                procs[arm].wait()
+        finally:
+            for proc in procs.values():
+                if proc.poll() is None:
+                    proc.kill()
+    arms = {arm: summary(arm, heads[arm], rows[arm], tails[arm]) for arm in live}
+    res["failed"] = failed
+    if raw := arms.get("raw"):
+        for a in arms.values():
             a["ratio"] = round(a["s_per_page"] / raw["s_per_page"], 4)
             a["ratio_cpu"] = round(a["cpu_s_per_page"] / raw["cpu_s_per_page"], 4)
     res["arms"] = arms
     res["ratio"] = arms.get("jixiao", {}).get("ratio")
     res["pass"] = res["ratio"] is not None and res["ratio"] <= TARGET
-    if "per_page" in raw and "per_page" in arms.get("raw-openvino", {}):
+    if raw and "raw-openvino" in arms:
         same = zip(raw["per_page"], arms["raw-openvino"]["per_page"])
         res["raw_lines_same_pages"] = sum(x[2] == y[2] for x, y in same)
     res["env"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -214,19 +256,17 @@ def report(res: dict) -> str:
         f"{'CPU x raw':>10}{'found':>7}{'RSS MB':>8}  engine",
     ]
     for name, a in res["arms"].items():
-        if "s_per_page" not in a:
-            L.append(f"  {name:<19} failed, exit {a.get('exit')}")
-            continue
         x, xc = (f"{a[k]:.3f}" if k in a else "-" for k in ("ratio", "ratio_cpu"))
         L.append(
             f"  {name:<19}{a['pages']:>6}{a['s_per_page']:>8.3f}{a['cpu_s_per_page']:>9.3f}"
             f"{a['cpu_s'] / a['wall_s']:>9.2f}{x:>7}{xc:>10}{a['found']:>7}{a['peak_rss_mb']:>8.0f}  "
             f"{a['engine']}" + (f"; {a['pages_from_cache']} pages from the cache" if "cached" in name else "")
         )
+    L += [f"  {name:<19} FAILED, {why}" for name, why in res["failed"].items()]
     L += ["", "  found: text lines (raw arms), items (jixiao arms: text lines, tables)"]
     if "raw_lines_same_pages" in res:
         L[-1] += f"; raw-openvino as many lines as raw on {res['raw_lines_same_pages']} pages"
-    busy = [k for k, a in res["arms"].items() if "cpu_s" in a and a["cpu_s"] < 0.9 * a["wall_s"]]
+    busy = [k for k, a in res["arms"].items() if a["cpu_s"] < 0.9 * a["wall_s"]]
     if busy:
         L.append(
             f"  CPU/wall < 0.9 in {', '.join(busy)}: the process waited (another load on the machine?), "
@@ -256,11 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=HERE / "results" / "ocr-latest.json")
     ap.add_argument("--arm", choices=ARMS, help=argparse.SUPPRESS)  # a child process: one arm
     ap.add_argument("--pages-dir", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--arm-json", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.arm:
-        got = run_arm(args.arm, sorted(args.pages_dir.glob("*.png")))
-        args.arm_json.write_text(json.dumps(got) + "\n")
+        serve(args.arm, sorted(args.pages_dir.glob("*.png")))
         return 0
     args.arms = [a.strip() for a in args.arms.split(",") if a.strip()]
     if bad := [a for a in args.arms if a not in ARMS]:

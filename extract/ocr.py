@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +55,7 @@ class OcrLine:
 ENGINES = ("rapidocr_openvino", "rapidocr_onnxruntime")
 # what this module does to a page image before the engine sees it and to the lines after,
 # and how the engine is run (_fixed_shapes): part of a cached result's key, raised when any changes
-PIPELINE = 4
+PIPELINE = 5
 # Text lines go to the recogniser in batches of REC_BATCH, each padded to a width that is a
 # multiple of REC_WIDTH_STEP line heights (see _fixed_shapes)
 REC_BATCH = 6
@@ -140,23 +139,22 @@ class OcrCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[OcrLine] | None:
+    def get(self, key: str) -> Read | None:
         try:
-            rows = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            got = json.loads(self._path(key).read_text(encoding="utf-8"))
+            return Read([OcrLine(*row) for row in got["lines"]], cached=True, turn=int(got["turn"]))
+        except (OSError, ValueError, TypeError, KeyError):
             return None  # not cached, or a damaged entry: read the page again
-        try:
-            return [OcrLine(*row) for row in rows]
-        except TypeError:
-            return None
 
-    def put(self, key: str, lines: list[OcrLine]) -> None:
+    def put(self, key: str, read: Read) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            rows = [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.score] for ln in lines]
-            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            rows = [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.score] for ln in read.lines]
+            tmp.write_text(
+                json.dumps({"turn": read.turn, "lines": rows}, ensure_ascii=False), encoding="utf-8"
+            )
             os.replace(tmp, path)
         except OSError:
             pass  # a full or read-only disk costs the cache, never the page
@@ -183,25 +181,47 @@ def page_key(pixels, name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    lines: list[OcrLine]
+    lines: list[OcrLine]  # in the pixels of the image turned by `turn`
     cached: bool  # the lines came from the cache: the engine did not run
+    turn: int = 0  # degrees counter-clockwise the page image was turned to stand upright
 
 
-def read_image(image, cells: Sequence[Box] = ()) -> Read:
-    """Text lines of a PIL image, top to bottom, in image pixels: from the cache where this
-    image was read before by the same engine, else from the engine. A ruled table's cell
-    that holds ink but no line the detector found (a lone "1", a "/" or "≥" in a wide
-    cell: the detector passes over a single narrow glyph) is read on its own, the cells
-    of a page in one batch, and its text joins the lines."""
-    import numpy as np
-
-    pixels = np.ascontiguousarray(np.asarray(image.convert("RGB")))
+def read_image(image) -> Read:
+    """Text lines of a page image (PIL), top to bottom, in image pixels: from the cache where
+    this image was read before by the same engine, else from the engine. A page set
+    sideways (a landscape form scanned upright) is turned first (Read.turn). A ruled
+    table's cell that holds ink but no line the detector found (a lone "1", a "/" in a
+    wide cell: the detector passes over a single narrow glyph) is read on its own, the
+    cells of a page in one batch, and its text joins the lines."""
+    pixels = _pixels(image)
     eng = engine()
     key = page_key(pixels, eng.name) if _cache is not None else ""
     if _cache is not None:
         hit = _cache.get(key)
         if hit is not None:
-            return Read(hit, cached=True)
+            return hit
+    lines = _engine_lines(eng, pixels)
+    turn = _turn(eng, pixels, lines)
+    if turn:
+        image = image.rotate(turn, expand=True)
+        pixels = _pixels(image)
+        lines = _engine_lines(eng, pixels)
+    _, cells = _grid(pixels[:, :, 0])
+    lines += _read_cells(eng, pixels, [c for c in cells if not any(_inside(ln, c) for ln in lines)])
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    read = Read(lines, cached=False, turn=turn)
+    if _cache is not None:
+        _cache.put(key, read)
+    return read
+
+
+def _pixels(image):
+    import numpy as np
+
+    return np.ascontiguousarray(np.asarray(image.convert("RGB")))
+
+
+def _engine_lines(eng: Engine, pixels) -> list[OcrLine]:
     result, _ = eng.read(pixels, use_cls=False)  # type: ignore[operator]
     lines = []
     for box, text, score in result or []:
@@ -217,11 +237,31 @@ def read_image(image, cells: Sequence[Box] = ()) -> Read:
                 float(score),
             )
         )
-    lines += _read_cells(eng, pixels, [c for c in cells if not any(_inside(ln, c) for ln in lines)])
-    lines.sort(key=lambda ln: (ln.top, ln.x0))
-    if _cache is not None:
-        _cache.put(key, lines)
-    return Read(lines, cached=False)
+    return lines
+
+
+SIDEWAYS = 3  # text boxes standing upright, at least, and more than lying ones: a page set sideways
+
+
+def _turn(eng: Engine, pixels, lines: list[OcrLine]) -> int:
+    """0 for an upright page; for one set sideways, the quarter turn (90 or 270 degrees
+    counter-clockwise) that makes its text read best: a few of its upright text boxes are
+    recognised turned each way, and the way with the surer reading wins."""
+    import numpy as np
+
+    tall = [ln for ln in lines if ln.bottom - ln.top >= 2 * (ln.x1 - ln.x0)]
+    wide = [ln for ln in lines if ln.x1 - ln.x0 >= 2 * (ln.bottom - ln.top)]
+    rec = getattr(eng.read, "text_rec", None)
+    if len(tall) < SIDEWAYS or len(tall) <= len(wide) or rec is None:
+        return 0
+    tall.sort(key=lambda ln: ln.x1 - ln.x0, reverse=True)  # the longest say most
+    crops = [pixels[int(ln.top) : int(ln.bottom), int(ln.x0) : int(ln.x1)] for ln in tall[:8]]
+    # a box turned 90 degrees clockwise reads as the page turned so (270 counter-clockwise)
+    sure = {}
+    for k, turn in ((3, 270), (1, 90)):
+        got, _ = rec([np.ascontiguousarray(np.rot90(c, k)) for c in crops])
+        sure[turn] = sum(score for _, score in got)
+    return max(sure, key=lambda t: sure[t])
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels
@@ -403,9 +443,11 @@ def page_items(image) -> OcrPage:
     if image.mode in ("RGB", "RGBA", "P"):
         image = image.convert("RGB").getchannel("R")
     image = deskew(image)
+    read = read_image(image)
+    if read.turn:
+        image = image.rotate(read.turn, expand=True)
     gray = np.asarray(image.convert("L"))
     tables, cells = _grid(gray)
-    read = read_image(image, cells)
     lines = read.lines
     in_cell: dict[int, list[OcrLine]] = {}
     free: list[OcrLine] = []

@@ -340,3 +340,21 @@ def test_bands_join_cells_that_share_most_of_their_extent():
     spans = [(300, 360), (310, 370), (360, 420), (370, 430), (300, 420)]
     starts, band = ocr._bands(spans)
     assert starts == [300, 360] and band == [0, 0, 1, 1, 0]
+
+
+@pytest.mark.slow
+@needs_engine
+@pytest.mark.parametrize("turned", [90, 270])
+def test_a_page_scanned_sideways_reads_as_the_upright_page(turned):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SAMPLES / "101.scan.pdf"))
+    upright = pdf[0].render(scale=ocr.DPI / 72).to_pil()
+    pdf.close()
+
+    def text(page: ocr.OcrPage) -> list[str]:
+        return [it.text for it in page.items if isinstance(it, PlacedText)][:6]
+
+    want = text(ocr.page_items(upright))
+    assert want[0].startswith("青山县教育局2023年度")
+    assert text(ocr.page_items(upright.rotate(turned, expand=True))) == want
