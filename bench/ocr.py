@@ -219,10 +219,11 @@ def run(args) -> dict:
                 live = [a for a in live if a not in failed]
                 print()
             for arm in live:  # stdin closed: the arm answers with its peak RSS
-                if procs[arm].stdin:
-                    procs[arm].stdin.close()
-                tails[arm] = _hear(procs[arm])
-                procs[arm].wait()
+                proc = procs[arm]
+                if proc.stdin:
+                    proc.stdin.close()
+                tails[arm] = _hear(proc)
+                proc.wait()
         finally:
             for proc in procs.values():
                 if proc.poll() is None:
