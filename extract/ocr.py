@@ -109,7 +109,10 @@ def _fixed_shapes(eng) -> str:
         n = batch.shape[0]
         if n < REC_BATCH:
             batch = np.concatenate([batch, np.zeros((REC_BATCH - n, *batch.shape[1:]), batch.dtype)])
-        return session(batch)[:n]
+        out = session(batch)
+        if isinstance(out, (list, tuple)):  # ONNX Runtime: the model's outputs, each by batch
+            return type(out)(o[:n] for o in out)
+        return out[:n]  # OpenVINO: the one output
 
     rec.resize_norm_img, rec.session = resize_to_step, full_batch
     return f"; rec batch {REC_BATCH}, widths x{REC_WIDTH_STEP}"

@@ -358,3 +358,21 @@ def test_a_page_scanned_sideways_reads_as_the_upright_page(turned):
     want = text(ocr.page_items(upright))
     assert want[0].startswith("青山县教育局2023年度")
     assert text(ocr.page_items(upright.rotate(turned, expand=True))) == want
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("rapidocr_onnxruntime") is None, reason="no ONNX Runtime engine")
+def test_the_onnxruntime_engine_reads_the_scan_as_openvino_does(monkeypatch):
+    """ONNX Runtime is the fallback where OpenVINO is not installed (not x86): the same
+    pipeline, batches padded the same way, reads the sample scan's figures."""
+    import extract
+
+    monkeypatch.setenv("JIXIAO_OCR_ENGINE", "rapidocr_onnxruntime")
+    ocr.engine.cache_clear()
+    try:
+        assert ocr.engine().name.startswith("rapidocr_onnxruntime")
+        doc = extract.read(SAMPLES / "101.scan.pdf")
+    finally:
+        ocr.engine.cache_clear()
+    assert doc.ocr_pages == 2
+    assert "校舍维修改造" in doc.text and "920.50" in doc.text
