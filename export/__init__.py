@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from export import review
 from export.dataset import Store
 from export.rows import FileRow, FileStatus, Result, rows
 from export.schema import TABLES, arrow_schema, columns
@@ -79,6 +80,7 @@ def write_rows(
     only when both are done."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    new = review.apply_all(new, out)  # a person's decisions (DIR/corrections.csv) over what was read
     store = Store(out)
     draft = store.begin(drop, superseded)
     there, here = _halves(new) if beside is not None else ([], list(TABLES))

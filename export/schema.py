@@ -69,6 +69,26 @@ FILES: tuple[Field, ...] = (
 )
 
 
+# the tables whose values a person reviews (jixiao review; export.review), and the columns
+# that say which values a person decided
+REVIEWED = ("reports", "projects", "indicators")
+REVIEW: tuple[Field, ...] = (
+    Field(
+        "decided",
+        Kind.TEXT,
+        "人工复核字段",
+        "经人工复核确认、更正或标为未说明的字段（逗号分隔）；其余为程序读取值",
+    ),
+    Field("read_values", Kind.TEXT, "复核前读取值", "人工复核字段的程序读取值（JSON）"),
+    Field(
+        "review_stale",
+        Kind.TEXT,
+        "待重新复核字段",
+        "更正依据的读取值已变化、未予应用而待重新复核的字段（逗号分隔）",
+    ),
+)
+
+
 def table_fields(name: str) -> tuple[Field, ...]:
     """A table's columns in order: files as declared here; a record table's fields with
     report_id first and fiscal_year (the partition key) where the record has none."""
@@ -76,7 +96,8 @@ def table_fields(name: str) -> tuple[Field, ...]:
         return FILES
     fields = F.RECORDS[name]
     year = () if any(f.name == F.FISCAL_YEAR.name for f in fields) else (F.FISCAL_YEAR,)
-    return (REPORT_ID, *fields, *year)
+    review = REVIEW if name in REVIEWED else ()
+    return (REPORT_ID, *fields, *review, *year)
 
 
 class _Tables(Mapping[str, tuple[Field, ...]]):

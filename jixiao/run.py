@@ -23,7 +23,7 @@ from enum import Enum
 from pathlib import Path
 
 import extract
-from export import FileRow, FileStatus, Result, Store, known, rows, write_rows
+from export import FileRow, FileStatus, Result, Store, known, review, rows, write_rows
 from extract.archive import Member, unpack
 from extract.model import Format
 from jixiao import __version__, engines
@@ -626,6 +626,9 @@ def _ingest(
             pending.extend(seal(r) for r in dups)
         if pending or drop or superseded or not (out / "current").exists():
             commit(pending)
+        # decisions made while this run held the dataset (jixiao review saves them at once,
+        # and applies them when it can): the rows they concern are brought in line now
+        review.reconcile(out)
         return Summary(done, p.skipped, time.perf_counter() - t0)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
