@@ -50,6 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="one self-contained HTML page over the dataset DIR")
     rep.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
     rep.add_argument("--html", required=True, type=Path, metavar="FILE", help="where to write the page")
+    rev = sub.add_parser("review", help="confirm or correct each value against its page (a local web page)")
+    rev.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
+    rev.add_argument(
+        "--reviewer", required=True, metavar="NAME", help="who decides: written with each decision"
+    )
+    rev.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    rev.add_argument("--port", type=int, default=8765)
+    rev.add_argument(
+        "--token", default=None, help="required of every request; needed for a --host other than loopback"
+    )
     exp = sub.add_parser("export", help="the dataset DIR as one Excel workbook for the staff")
     exp.add_argument("dir", type=Path, metavar="DIR", help="a dataset folder jixiao ingest wrote")
     exp.add_argument(
@@ -89,7 +101,31 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "review":
+        return _review(args)
     return 2
+
+
+def _review(args) -> int:
+    from jixiao.review_app import serve
+
+    if not (args.dir / "reports.parquet").exists():
+        print(
+            f"jixiao: no dataset in {args.dir} (run jixiao ingest ... --out {args.dir} first)",
+            file=sys.stderr,
+        )
+        return 2
+    if not args.reviewer.strip():
+        print("jixiao: --reviewer NAME: who decides is written with each decision", file=sys.stderr)
+        return 2
+    where = f"http://{args.host}:{args.port}/" + (f"?token={args.token}" if args.token else "")
+    print(f"jixiao: reviewing {args.dir} as {args.reviewer}: open {where}", file=sys.stderr)
+    try:
+        serve(args.dir, args.reviewer, args.host, args.port, args.token)
+    except ValueError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _write_from_dataset(folder: Path, target: Path, writer) -> int:
