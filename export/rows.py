@@ -52,6 +52,7 @@ class Result:
 
     file: FileRow
     records: Records | None = None
+    evidence: tuple[dict, ...] = ()  # where each value came from (jixiao.evidence), the evidence table's rows
 
 
 def _plain(v):
@@ -93,4 +94,5 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
             ("problems", rec.problems),
         ):
             out[name].extend({"report_id": rid, **_dict(x), "fiscal_year": year} for x in items)
+        out["evidence"].extend({"report_id": rid, **e, "fiscal_year": year} for e in res.evidence)
     return out

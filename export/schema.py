@@ -89,11 +89,38 @@ REVIEW: tuple[Field, ...] = (
 )
 
 
+# evidence: where each value of reports, projects and indicators came from (jixiao.evidence)
+EVIDENCE: tuple[Field, ...] = (
+    REPORT_ID,
+    Field("record_table", Kind.TEXT, "所在表", "reports、projects 或 indicators"),
+    Field("row_key", Kind.TEXT, "行", "报告为空；项目为项目名称；指标为 项目 / 一级 / 二级 / 三级"),
+    Field("field", Kind.TEXT, "字段"),
+    Field("page", Kind.INT, "页码", "Word 与文本无分页，为空"),
+    Field("char_start", Kind.INT, "起始位置", "该页文字中的字符偏移"),
+    Field("char_end", Kind.INT, "结束位置"),
+    Field("x0", Kind.FLOAT, "左（磅）", "PDF 与扫描页上该值字符的框，自页面左上角起，单位磅"),
+    Field("y0", Kind.FLOAT, "上（磅）"),
+    Field("x1", Kind.FLOAT, "右（磅）"),
+    Field("y1", Kind.FLOAT, "下（磅）"),
+    Field("page_width", Kind.FLOAT, "页宽（磅）"),
+    Field("page_height", Kind.FLOAT, "页高（磅）"),
+    Field(
+        "method",
+        Kind.TEXT,
+        "读取方式",
+        "form_cell 表格单元格；sentence 正文句子；ocr 图像识别；text 其他文字",
+    ),
+    Field("raw", Kind.TEXT, "原文", "该值在原文中的字样"),
+    F.FISCAL_YEAR,
+)
+RUN_TABLES = {"files": FILES, "evidence": EVIDENCE}  # the run's tables, beside the records'
+
+
 def table_fields(name: str) -> tuple[Field, ...]:
     """A table's columns in order: files as declared here; a record table's fields with
     report_id first and fiscal_year (the partition key) where the record has none."""
-    if name == "files":
-        return FILES
+    if name in RUN_TABLES:
+        return RUN_TABLES[name]
     fields = F.RECORDS[name]
     year = () if any(f.name == F.FISCAL_YEAR.name for f in fields) else (F.FISCAL_YEAR,)
     review = REVIEW if name in REVIEWED else ()
@@ -104,15 +131,15 @@ class _Tables(Mapping[str, tuple[Field, ...]]):
     """table name -> its columns, read from the declarations on every lookup."""
 
     def __getitem__(self, name: str) -> tuple[Field, ...]:
-        if name != "files" and name not in F.RECORDS:
+        if name not in RUN_TABLES and name not in F.RECORDS:
             raise KeyError(name)
         return table_fields(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("files", *F.RECORDS))
+        return iter(("files", *F.RECORDS, "evidence"))
 
     def __len__(self) -> int:
-        return 1 + len(F.RECORDS)
+        return len(RUN_TABLES) + len(F.RECORDS)
 
 
 TABLES: Mapping[str, tuple[Field, ...]] = _Tables()

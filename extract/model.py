@@ -82,6 +82,7 @@ class Document:
     ocr: bool = False
     ocr_pages: int = 0  # pages read by OCR (a page with a usable text layer never is)
     ocr_engine_pages: int = 0  # of those, pages the OCR engine ran on (the rest came from its cache)
+    ocr_page_numbers: tuple[int, ...] = ()  # which pages (1-based) were read by OCR
     warnings: tuple[str, ...] = field(default=())
 
     @property

@@ -189,6 +189,13 @@ class Read:
     turn: int = 0  # degrees counter-clockwise the page image was turned to stand upright
 
 
+def cached_read(image) -> Read | None:
+    """The page's read from the OCR cache, or None (no cache, or not there): never the engine."""
+    if _cache is None:
+        return None
+    return _cache.get(page_key(_pixels(image), engine().name))
+
+
 def read_image(image) -> Read:
     """Text lines of a page image (PIL), top to bottom, in image pixels: from the cache where
     this image was read before by the same engine, else from the engine. A page set
@@ -558,5 +565,11 @@ def read_picture(path, fmt=None):  # fmt: Format.IMAGE, as extract.read passes i
         raise EmptyFile("no text found in the image")
     pages = pages_from_items(raw)
     return Document(
-        Format.IMAGE, pages, len(raw), ocr=True, ocr_pages=len(raw), ocr_engine_pages=engine_pages
+        Format.IMAGE,
+        pages,
+        len(raw),
+        ocr=True,
+        ocr_pages=len(raw),
+        ocr_engine_pages=engine_pages,
+        ocr_page_numbers=tuple(range(1, len(raw) + 1)),
     )

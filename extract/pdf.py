@@ -666,5 +666,6 @@ def read_pdf(path: Path, fmt: Format = Format.PDF) -> Document:
         ocr=bool(need),
         ocr_pages=len(need),
         ocr_engine_pages=engine_pages,
+        ocr_page_numbers=tuple(i + 1 for i in need),
         warnings=tuple(warnings),
     )

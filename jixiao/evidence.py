@@ -12,6 +12,7 @@ page's top left, as the page image is drawn.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,15 @@ def needles(value, amount_raw: str | None = None) -> list[str]:
             if abs(v) >= 1000 and "." in s:
                 head, _, tail = s.partition(".")
                 out.append(f"{int(head):,}.{tail}")
+    elif isinstance(value, dt.date):
+        y, m, d = value.year, value.month, value.day
+        out += [
+            f"{y}年{m}月{d}日",
+            f"{y} 年 {m} 月 {d} 日",
+            f"{y}年{m:02d}月{d:02d}日",
+            value.isoformat(),
+            f"{y}.{m}.{d}",
+        ]
     elif value is not None:
         s = str(value).strip()
         if s:
@@ -89,67 +99,158 @@ def method_of(doc, ev: Evidence, ocr_page: bool) -> str:
     return "text"
 
 
-def pdf_box(path: Path, ev: Evidence) -> tuple[tuple[float, float, float, float], tuple[float, float]] | None:
-    """The box of the value's characters on its PDF page (pdfium's text), and the page size."""
-    import pypdfium2 as pdfium
+# the values a reviewer decides, table by table, in the order they are shown
+FIELDS = {
+    "reports": (
+        "unit_name",
+        "report_date",
+        "budget_initial",
+        "budget_adjusted",
+        "expenditure",
+        "execution_rate",
+        "basic_expenditure",
+        "personnel_expenditure",
+        "public_expenditure",
+        "project_expenditure",
+        "self_score",
+        "grade",
+    ),
+    "projects": ("budget_initial", "budget_adjusted", "expenditure", "execution_rate", "score", "grade"),
+    "indicators": ("target", "actual", "weight", "score"),
+}
+MONEY = {"budget_initial", "budget_adjusted", "expenditure"} | {
+    f"{k}_expenditure" for k in ("basic", "personnel", "public", "project")
+}
+Box = tuple[float, float, float, float]
 
-    if ev.page is None or not ev.raw:
+
+def amount_for(amounts: list[dict], table: str, field: str, value, page: int | None) -> dict | None:
+    """The amount the run tied to a money value: the same figure, fed to this field (a
+    report's), else on the row's page, else anywhere in the report."""
+    if field not in MONEY or not isinstance(value, Decimal):
         return None
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        page = pdf[ev.page - 1]
+    same = [a for a in amounts if a["value"] == value]
+    exact = [a for a in same if a.get("field") == field] if table == "reports" else []
+    on_page = [a for a in same if a.get("page") == page]
+    pick = exact or on_page or same
+    return pick[0] if pick else None
+
+
+class PdfBoxes:
+    """Boxes of characters on the pages of one PDF: pdfium's, for a page with a text
+    layer; the OCR line's share, from the OCR cache, for a page read by OCR. The file is
+    opened once; each page's text (or OCR read) is taken once."""
+
+    def __init__(self, path: Path, ocr_pages: tuple[int, ...] = ()):
+        import pypdfium2 as pdfium
+
+        self.pdf = pdfium.PdfDocument(str(path))
+        self.ocr_pages = set(ocr_pages)
+        self._text: dict[int, object] = {}
+        self._lines: dict[int, tuple[list, tuple[float, float]]] = {}
+
+    def close(self) -> None:
+        for tp in self._text.values():
+            tp.close()  # type: ignore[attr-defined]
+        self.pdf.close()
+
+    def box(self, page_no: int | None, raw: str | None) -> tuple[Box, tuple[float, float]] | None:
+        if page_no is None or not raw or not 1 <= page_no <= len(self.pdf):
+            return None
+        if page_no in self.ocr_pages:
+            return self._ocr_box(page_no, raw)
+        return self._text_box(page_no, raw)
+
+    def _text_box(self, page_no: int, raw: str):
+        page = self.pdf[page_no - 1]
         width, height = page.get_size()
-        tp = page.get_textpage()
-        needle = SPACES.sub("", ev.raw)
-        found = tp.search(needle).get_next()
-        if not found and needle != ev.raw:
-            found = tp.search(ev.raw).get_next()
+        tp = self._text.get(page_no)
+        if tp is None:
+            tp = self._text[page_no] = page.get_textpage()
+        needle = SPACES.sub("", raw)
+        found = tp.search(needle).get_next() or (tp.search(raw).get_next() if needle != raw else None)  # type: ignore[attr-defined]
         if not found:
             return None
         first, count = found
-        boxes = [tp.get_charbox(k) for k in range(first, first + count)]
+        boxes = [tp.get_charbox(k) for k in range(first, first + count)]  # type: ignore[attr-defined]
         boxes = [b for b in boxes if b[2] > b[0]]
         if not boxes:
             return None
         x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
         y0, y1 = height - max(b[3] for b in boxes), height - min(b[1] for b in boxes)
         return (x0, y0, x1, y1), (width, height)
-    finally:
-        pdf.close()
 
+    def _ocr_box(self, page_no: int, raw: str):
+        from extract import ocr
 
-def scan_box(
-    path: Path, ev: Evidence
-) -> tuple[tuple[float, float, float, float], tuple[float, float]] | None:
-    """The box of the value on a scanned page: the OCR line that holds it (from the OCR
-    cache where the run left it), cut to the characters' share of the line."""
-    import pypdfium2 as pdfium
-
-    from extract import ocr
-
-    if ev.page is None or not ev.raw:
+        got = self._lines.get(page_no)
+        if got is None:
+            image = self.pdf[page_no - 1].render(scale=ocr.DPI / 72).to_pil()
+            size = (image.size[0] * 72 / ocr.DPI, image.size[1] * 72 / ocr.DPI)
+            if image.mode in ("RGB", "RGBA", "P"):
+                image = image.convert("RGB").getchannel("R")
+            read = ocr.cached_read(ocr.deskew(image))
+            # a page turned to be read has its lines in the turned image's pixels: no box
+            got = self._lines[page_no] = (read.lines if read is not None and not read.turn else [], size)
+        lines, size = got
+        needle = SPACES.sub("", raw)
+        scale = 72 / ocr.DPI
+        for ln in lines:
+            text = SPACES.sub("", ln.text)
+            k = text.find(needle)
+            if k < 0:
+                continue
+            w = (ln.x1 - ln.x0) / max(len(text), 1)
+            return (
+                (ln.x0 + w * k) * scale,
+                ln.top * scale,
+                (ln.x0 + w * (k + len(needle))) * scale,
+                ln.bottom * scale,
+            ), size
         return None
-    pdf = pdfium.PdfDocument(str(path))
+
+
+def collect(doc, records, path: Path | None = None) -> list[dict]:
+    """The evidence table's rows of one report: for each value of its report, projects and
+    indicators, where it stands (page, offsets, the box on a PDF or scanned page), how it was
+    read, and its raw text. A value found nowhere has a row with no place."""
+    from dataclasses import asdict
+
+    from export.review import row_key
+
+    amounts = [asdict(a) for a in records.amounts]
+    boxes = PdfBoxes(path, doc.ocr_page_numbers) if path is not None and doc.format.value == "pdf" else None
+    ocr_pages = set(doc.ocr_page_numbers)
+    out: list[dict] = []
     try:
-        image = pdf[ev.page - 1].render(scale=ocr.DPI / 72).to_pil()
+        for table, rows in (
+            ("reports", [records.report]),
+            ("projects", records.projects),
+            ("indicators", records.indicators),
+        ):
+            for obj in rows:
+                row = {f: getattr(obj, f, None) for f in ("project_name", "level1", "level2", "level3")}
+                key = row_key(table, row)
+                page = getattr(obj, "page", None)
+                for field in FIELDS[table]:
+                    v = getattr(obj, field, None)
+                    if v is None:
+                        continue
+                    hit = locate(doc, v, page, amount_for(amounts, table, field, v, page))
+                    e: dict[str, object] = {
+                        "record_table": table,
+                        "row_key": key,
+                        "field": field,
+                        "method": None,
+                    }
+                    if hit is not None:
+                        e.update(page=hit.page, char_start=hit.start, char_end=hit.end, raw=hit.raw)
+                        e["method"] = method_of(doc, hit, hit.page in ocr_pages)
+                        boxed = boxes.box(hit.page, hit.raw) if boxes is not None else None
+                        if boxed is not None:
+                            (e["x0"], e["y0"], e["x1"], e["y1"]), (e["page_width"], e["page_height"]) = boxed
+                    out.append(e)
     finally:
-        pdf.close()
-    if image.mode in ("RGB", "RGBA", "P"):
-        image = image.convert("RGB").getchannel("R")
-    upright = ocr.deskew(image)
-    read = ocr.read_image(upright)
-    if read.turn:
-        return None  # a page turned to be read: its boxes are not the page image's
-    needle = SPACES.sub("", ev.raw)
-    scale = 72 / ocr.DPI
-    size = (image.size[0] * scale, image.size[1] * scale)
-    for ln in read.lines:
-        text = SPACES.sub("", ln.text)
-        k = text.find(needle)
-        if k < 0:
-            continue
-        w = (ln.x1 - ln.x0) / max(len(text), 1)
-        x0 = ln.x0 + w * k
-        x1 = ln.x0 + w * (k + len(needle))
-        return (x0 * scale, ln.top * scale, x1 * scale, ln.bottom * scale), size
-    return None
+        if boxes is not None:
+            boxes.close()
+    return out

@@ -32,30 +32,10 @@ from export import review as rv
 from jixiao import evidence as ev
 
 HEX64 = regex.compile(r"^[0-9a-f]{64}$")
-# the values a reviewer decides, in the order they are shown
-REPORT_FIELDS = (
-    "unit_name",
-    "report_date",
-    "budget_initial",
-    "budget_adjusted",
-    "expenditure",
-    "execution_rate",
-    "basic_expenditure",
-    "personnel_expenditure",
-    "public_expenditure",
-    "project_expenditure",
-    "self_score",
-    "grade",
-)
-PROJECT_FIELDS = ("budget_initial", "budget_adjusted", "expenditure", "execution_rate", "score", "grade")
-INDICATOR_FIELDS = ("target", "actual", "weight", "score")
 # what a report of its kind usually states: missing, it goes up the queue
 USUAL = {
     "dept_overall": ("budget_adjusted", "expenditure", "self_score"),
     "project": ("budget_adjusted", "expenditure", "self_score"),
-}
-MONEY = {"budget_initial", "budget_adjusted", "expenditure"} | {
-    f"{k}_expenditure" for k in ("basic", "personnel", "public", "project")
 }
 LABELS = {
     "unit_name": "单位名称",
@@ -152,7 +132,8 @@ def queue(out: Path) -> list[dict]:
 
 
 def values(out: Path, rid: str) -> tuple[dict | None, list[dict]]:
-    """A report's files row, and its values to review, each with where it stands."""
+    """A report's files row, and its values to review, each with where it stands (the
+    evidence table's row; for a file without page images, the text around it)."""
     store = Store(out)
     f = next(
         (x for x in _table(store, "files") if x["report_id"] == rid and x["status"] in ("ok", "partial")),
@@ -160,38 +141,66 @@ def values(out: Path, rid: str) -> tuple[dict | None, list[dict]]:
     )
     if f is None:
         return None, []
-    amounts = [a for a in _table(store, "amounts") if a["report_id"] == rid]
-    doc = _document(f)
-    found: list[dict] = []
-    for table, fields in (
-        ("reports", REPORT_FIELDS),
-        ("projects", PROJECT_FIELDS),
-        ("indicators", INDICATOR_FIELDS),
-    ):
-        for row in (r for r in _table(store, table) if r["report_id"] == rid):
+    places = {(e["record_table"], e["row_key"], e["field"]): e for e in _rows_of(store, "evidence", rid)}
+    doc = None
+    if not places:  # a dataset written before the evidence table: find the places now
+        doc = _document(f)
+        if doc is not None:
+            from jixiao.evidence import collect
+            from normalize import records
+
+            found = collect(doc, records(doc), Path(f["source_path"]))
+            places = {(e["record_table"], e["row_key"], e["field"]): e for e in found}
+    items: list[dict] = []
+    for table, fields in ev.FIELDS.items():
+        for row in _rows_of(store, table, rid):
             read = json.loads(row.get(rv.READ_VALUES) or "{}")
             decided = set(filter(None, (row.get(rv.DECIDED) or "").split(",")))
             stale = set(filter(None, (row.get(rv.STALE) or "").split(",")))
+            key = rv.row_key(table, row)
             for field in fields:
                 v = row.get(field)
                 if v is None and field not in decided and field not in stale:
                     continue
-                shown_read = read.get(field, rv.text_of(v))
-                item = {
-                    "table": table,
-                    "key": rv.row_key(table, row),
-                    "field": field,
-                    "label": LABELS.get(field, field),
-                    "value": rv.text_of(v),
-                    "read": shown_read,
-                    "wan": _wan(v) if field in MONEY else "",
-                    "state": "stale" if field in stale else "decided" if field in decided else "read",
-                    "where": None,
-                }
-                if doc is not None and v is not None:
-                    item["where"] = _where(f, doc, table, field, v, row, amounts)
-                found.append(item)
-    return f, found
+                items.append(
+                    {
+                        "table": table,
+                        "key": key,
+                        "field": field,
+                        "label": LABELS.get(field, field),
+                        "value": rv.text_of(v),
+                        "read": read.get(field, rv.text_of(v)),
+                        "wan": _wan(v) if field in ev.MONEY else "",
+                        "state": "stale" if field in stale else "decided" if field in decided else "read",
+                        "where": _where(places.get((table, key, field))),
+                    }
+                )
+    texts = [
+        i["where"]
+        for i in items
+        if i["where"] and i["where"]["box"] is None and i["where"]["start"] is not None
+    ]
+    if texts:  # no page image to box the value on: the text around it
+        doc = doc or _document(f)
+        pages = {p.number: p.text for p in doc.pages} if doc is not None else {}
+        for w in texts:
+            text = pages.get(w["page"], "")
+            lo, hi = max(0, w["start"] - 300), min(len(text), w["end"] + 300)
+            w["before"], w["mark"], w["after"] = (
+                text[lo : w["start"]],
+                text[w["start"] : w["end"]],
+                text[w["end"] : hi],
+            )
+    return f, items
+
+
+def _rows_of(store: Store, table: str, rid: str) -> list[dict]:
+    import pyarrow.compute as pc
+
+    t = store.table(table)
+    if t is None:
+        return []
+    return t.filter(pc.equal(t.column("report_id"), rid)).to_pylist()
 
 
 def _document(f: dict):
@@ -206,36 +215,19 @@ def _document(f: dict):
         return None
 
 
-def _where(f: dict, doc, table: str, field: str, v, row: dict, amounts: list[dict]) -> dict | None:
-    amount = None
-    if field in MONEY and isinstance(v, Decimal):
-        same = [a for a in amounts if a["value"] == v]
-        exact = [a for a in same if a.get("field") == field] if table == "reports" else []
-        on_page = [a for a in same if a.get("page") == row.get("page")]
-        pick = exact or on_page or same
-        amount = pick[0] if pick else None
-    hit = ev.locate(doc, v, row.get("page"), amount)
-    if hit is None:
+def _where(e: dict | None) -> dict | None:
+    if e is None or e.get("char_start") is None and e.get("page") is None:
         return None
-    where: dict[str, object] = {"page": hit.page, "start": hit.start, "end": hit.end, "raw": hit.raw}
-    where["box"] = where["size"] = None
-    path = Path(f["source_path"])
-    if f["file_format"] == "pdf" and hit.page is not None:
-        boxed = ev.scan_box(path, hit) if f.get("ocr") else ev.pdf_box(path, hit)
-        if boxed is None and f.get("ocr"):
-            boxed = ev.pdf_box(path, hit)  # a mixed PDF: the page may be typed
-        if boxed is not None:
-            where["box"], where["size"] = boxed
-    where["method"] = ev.method_of(doc, hit, bool(f.get("ocr")) and where["box"] is not None)
-    page = next((p for p in doc.pages if p.number == hit.page), None)
-    if page is not None and where["box"] is None and hit.start is not None and hit.end is not None:
-        lo, hi = max(0, hit.start - 300), min(len(page.text), hit.end + 300)
-        where["before"], where["mark"], where["after"] = (
-            page.text[lo : hit.start],
-            page.text[hit.start : hit.end],
-            page.text[hit.end : hi],
-        )
-    return where
+    boxed = e.get("x0") is not None
+    return {
+        "page": e.get("page"),
+        "start": e.get("char_start"),
+        "end": e.get("char_end"),
+        "raw": e.get("raw"),
+        "method": e.get("method"),
+        "box": [e["x0"], e["y0"], e["x1"], e["y1"]] if boxed else None,
+        "size": [e["page_width"], e["page_height"]] if boxed else None,
+    }
 
 
 def create_app(out: Path, reviewer: str, token: str | None = None):

@@ -26,7 +26,7 @@ import extract
 from export import FileRow, FileStatus, Result, Store, known, review, rows, write_rows
 from extract.archive import Member, unpack
 from extract.model import Format
-from jixiao import __version__, engines
+from jixiao import __version__, engines, evidence
 from jixiao.inputs import Input, sha256, walk
 from jixiao.pool import TaskTimeout, forked, in_child, over_the_cap, peak
 
@@ -104,7 +104,17 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
             )
         )
     status, error = (FileStatus.PARTIAL, "; ".join(doc.warnings)) if doc.warnings else (FileStatus.OK, None)
-    return Result(_row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0, doc), recs)
+    try:
+        found = tuple(evidence.collect(doc, recs, inp.path))
+    except Exception as exc:  # where values stand is for review: its failure costs no record
+        found = ()
+        status, error = (
+            FileStatus.PARTIAL,
+            f"read, but evidence not found: {type(exc).__name__}: {_reason(exc)}",
+        )
+    return Result(
+        _row(inp, rid, fmt.value, size, doc.page_count, doc.ocr, status, error, t0, doc), recs, found
+    )
 
 
 def stamp(path: Path) -> tuple[int, int, int]:
