@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from export import review
+
 KINDS = {
     "dept_overall": "部门整体",
     "project": "项目",
@@ -231,6 +233,13 @@ def render(out_dir: Path) -> str:
     findings = _rows(out_dir, "findings") or []
     amounts = _rows(out_dir, "amounts") or []
     problems = _rows(out_dir, "problems")
+    reviewed = review.summary(
+        {
+            "reports": reports,
+            "projects": _rows(out_dir, "projects") or [],
+            "indicators": _rows(out_dir, "indicators") or [],
+        }
+    )
 
     file_of: dict[str, dict] = {}
     for f in files:
@@ -455,6 +464,7 @@ def render(out_dir: Path) -> str:
 <h1>绩效自评报告汇总</h1>
 <p class="note">{len(files)} 个文件（成功 {status.get("ok", 0)}，部分 {status.get("partial", 0)}，失败 {status.get("failed", 0)}，重复 {status.get("duplicate", 0)}）；
 {len(reports)} 份报告；{len(findings)} 条核对发现。金额单位：万元。</p>
+<p class="note" id="review">{escape(reviewed.line())}</p>
 <nav id="filters">筛选：{selects}</nav>
 <section id="totals"><h2>县域合计（按年度）</h2>
 <p class="note">预算数取全年（调整后）预算数，未列示时取年初预算数；执行率 = 执行数合计 ÷ 预算数合计，只计两者都列示的报告。部门整体与项目报告分列，避免重复计算；单位、年度、标题和金额都相同的报告（同一报告的不同格式）只计一次{f"（本次合并 {len(reports) - len(once)} 份）" if len(once) < len(reports) else ""}。</p>

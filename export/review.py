@@ -284,3 +284,42 @@ def reconcile(out: Path) -> set[str]:
         fresh[name] = to_arrow(name, rows)
     store.commit(fresh, drop=changed)
     return changed
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """How much of a dataset a person has reviewed."""
+
+    values: int = 0  # values decided
+    confirmed: int = 0
+    corrected: int = 0
+    not_stated: int = 0
+    stale: int = 0  # corrections whose figure changed since: to review again
+    reports: int = 0  # reports with a value decided
+
+    def line(self) -> str:
+        """The sentence the HTML report and the workbook show."""
+        if not self.values and not self.stale:
+            return "人工复核：尚无。"
+        again = f"；{self.stale} 个值的读取已变化，待重新复核" if self.stale else ""
+        return (
+            f"人工复核：{self.reports} 份报告的 {self.values} 个值（确认 {self.confirmed}，"
+            f"更正 {self.corrected}，标为未说明 {self.not_stated}）{again}。"
+        )
+
+
+def summary(tables: dict[str, list[dict]]) -> Summary:
+    """Count the decided values of the reviewed tables' rows (as read from the dataset)."""
+    n = {"values": 0, CONFIRM: 0, CORRECT: 0, NOT_STATED: 0, "stale": 0}
+    reports: set[str] = set()
+    for name in REVIEWED:
+        for row in tables.get(name) or ():
+            read = json.loads(row.get(READ_VALUES) or "{}")
+            for field in filter(None, (row.get(DECIDED) or "").split(",")):
+                n["values"] += 1
+                reports.add(row.get("report_id") or "")
+                now_ = text_of(row.get(field))
+                kind = NOT_STATED if now_ == "" else CONFIRM if now_ == read.get(field, now_) else CORRECT
+                n[kind] += 1
+            n["stale"] += len([f for f in (row.get(STALE) or "").split(",") if f])
+    return Summary(n["values"], n[CONFIRM], n[CORRECT], n[NOT_STATED], n["stale"], len(reports))

@@ -161,6 +161,7 @@ def write_xlsx(out_dir: Path, xlsx_path: Path) -> None:
             used.add(title)
             _write_sheet(wb, title, cols, table.slice(start, MAX_ROWS))
             index.extend((title, name, c) for c in cols)
+    _write_review(wb, tables, Path(out_dir))
     _write_index(wb, index)
     tmp = xlsx_path.with_name(xlsx_path.name + ".tmp")
     try:
@@ -305,6 +306,35 @@ def _write_sheet(wb: Workbook, title: str, cols: list[Column], table: pa.Table) 
     for batch in table.to_batches(max_chunksize=10_000):
         for r in batch.to_pylist():
             ws.append([_cell(ws, r.get(c.source), c.kind, styles) for c in cols])
+
+
+REVIEW_SHEET = "人工复核"
+
+
+def _write_review(wb: Workbook, tables: dict[str, pa.Table], out_dir: Path) -> None:
+    """How many values a person reviewed and corrected, then every decision (corrections.csv)."""
+    from export import review
+
+    s = review.summary({n: tables[n].to_pylist() for n in review.REVIEWED if n in tables})
+    ws = wb.create_sheet(REVIEW_SHEET)
+    ws.column_dimensions["A"].width = 24
+    for letter in "BCDEFGHIJ":
+        ws.column_dimensions[letter].width = 16
+    ws.append([s.line()])
+    for label, n in (
+        ("复核的值", s.values),
+        ("其中：确认", s.confirmed),
+        ("更正", s.corrected),
+        ("标为未说明", s.not_stated),
+        ("读取已变化、待重新复核", s.stale),
+        ("涉及报告", s.reports),
+    ):
+        ws.append([label, n])
+    ws.append([])
+    heads = ("文件 sha256", "表", "行", "字段", "读取值", "决定值", "决定", "复核人", "时间（UTC）", "备注")
+    ws.append(list(heads))
+    for c in review.load(out_dir):
+        ws.append([_text(ws, str(getattr(c, k))) for k in review.COLUMNS])
 
 
 def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:

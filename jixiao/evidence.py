@@ -75,8 +75,9 @@ def locate(doc, value, page: int | None, amount: dict | None = None) -> Evidence
     the row's `page`, else anywhere; None where it is nowhere to be found."""
     if amount is not None and amount.get("char_start") is not None:
         return Evidence(amount.get("page"), amount["char_start"], amount["char_end"], amount.get("raw"))
-    pages = list(doc.pages)
-    order = sorted(range(len(pages)), key=lambda i: (pages[i].number != page, i))
+    pages = doc.pages
+    at = [i for i, p in enumerate(pages) if p.number == page]
+    order = at + [i for i in range(len(pages)) if i not in at] if at else range(len(pages))
     for needle in needles(value, amount.get("raw") if amount else None):
         for i in order:
             text = pages[i].text
@@ -146,12 +147,13 @@ class PdfBoxes:
 
         self.pdf = pdfium.PdfDocument(str(path))
         self.ocr_pages = set(ocr_pages)
-        self._text: dict[int, object] = {}
+        self._text: dict[int, tuple] = {}  # page number -> (page, text page, size, text, offsets, CharBoxes)
         self._lines: dict[int, tuple[list, tuple[float, float]]] = {}
 
     def close(self) -> None:
-        for tp in self._text.values():
-            tp.close()  # type: ignore[attr-defined]
+        for page, tp, *_ in self._text.values():
+            tp.close()
+            page.close()
         self.pdf.close()
 
     def box(self, page_no: int | None, raw: str | None) -> tuple[Box, tuple[float, float]] | None:
@@ -162,18 +164,25 @@ class PdfBoxes:
         return self._text_box(page_no, raw)
 
     def _text_box(self, page_no: int, raw: str):
-        page = self.pdf[page_no - 1]
-        width, height = page.get_size()
-        tp = self._text.get(page_no)
-        if tp is None:
-            tp = self._text[page_no] = page.get_textpage()
+        from extract.pdf import CharBoxes
+
+        got = self._text.get(page_no)
+        if got is None:  # loading a page and its text is the cost: once a page
+            page = self.pdf[page_no - 1]
+            tp = page.get_textpage()
+            text = tp.get_text_range()
+            # the text without its spaces and line breaks, and where each character stands in it
+            at = [i for i, ch in enumerate(text) if not ch.isspace()]
+            squeezed = "".join(text[i] for i in at)
+            got = self._text[page_no] = (page, tp, page.get_size(), squeezed, at, CharBoxes(tp, text))
+        _, _, (width, height), squeezed, at, char_box = got
+        # pdfium's text of the page, one character a character box: find the characters there,
+        # whatever spaces or line breaks stand between them
         needle = SPACES.sub("", raw)
-        found = tp.search(needle).get_next() or (tp.search(raw).get_next() if needle != raw else None)  # type: ignore[attr-defined]
-        if not found:
+        k = squeezed.find(needle)
+        if k < 0 or not needle:
             return None
-        first, count = found
-        boxes = [tp.get_charbox(k) for k in range(first, first + count)]  # type: ignore[attr-defined]
-        boxes = [b for b in boxes if b[2] > b[0]]
+        boxes = [b for b in map(char_box, at[k : k + len(needle)]) if b is not None and b[2] > b[0]]
         if not boxes:
             return None
         x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)

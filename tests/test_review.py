@@ -167,3 +167,29 @@ def test_a_decision_needs_its_reviewer(seed):
 )
 def test_a_value_reads_as_its_plain_text(value, text):
     assert review.text_of(value) == text
+
+
+def test_the_html_report_and_the_workbook_count_the_decisions(seed, tmp_path):
+    from openpyxl import load_workbook
+
+    from export.html_report import render
+    from export.xlsx import REVIEW_SHEET, write_xlsx
+
+    _, out = seed
+    decide(out, "budget_adjusted", "4777200", "4777300")
+    decide(out, "budget_initial", "4035100", "4035100", review.CONFIRM)
+    decide(out, "self_score", review.text_of(report(out)["self_score"]), "", review.NOT_STATED)
+    reconcile(out)
+    line = "人工复核：1 份报告的 3 个值（确认 1，更正 1，标为未说明 1）。"
+    assert f'<p class="note" id="review">{line}</p>' in render(out)
+    write_xlsx(out, tmp_path / "book.xlsx")
+    ws = load_workbook(tmp_path / "book.xlsx", read_only=True)[REVIEW_SHEET]
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    assert rows[0][0] == line
+    assert rows[1][:2] == ("复核的值", 3) and rows[3][:2] == ("更正", 1)
+    log = [r for r in rows if r and r[0] == report(out)["report_id"]]
+    assert [(r[3], r[6]) for r in log] == [
+        ("budget_adjusted", "corrected"),
+        ("budget_initial", "confirmed"),
+        ("self_score", "not_stated"),
+    ]
