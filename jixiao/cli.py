@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="make results visible every N files (default 500); a killed run keeps them",
     )
+    ing.add_argument(
+        "--boxes",
+        action="store_true",
+        help="also find each value's box on its PDF or scanned page for the evidence table "
+        "(about a third more time per text PDF; jixiao review finds them when a report is opened)",
+    )
     ing.add_argument("--engine", choices=("local", "dask"), default="local")
     ing.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     rep = sub.add_parser("report", help="one self-contained HTML page over the dataset DIR")
@@ -200,6 +206,7 @@ def _ingest(args) -> int:
             progress=progress,
             limits=Limits(timeout=args.timeout, memory_mb=args.max_memory),
             reprocess=args.reprocess,
+            boxes=args.boxes,
             commit_every=args.commit_every,
             on_plan=progress.planned,
             scheduler=args.scheduler if args.engine == "dask" else None,

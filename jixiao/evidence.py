@@ -22,6 +22,10 @@ import regex
 from export.review import text_of
 
 TEN_THOUSAND = Decimal(10000)
+# find boxes at ingest (`jixiao ingest --boxes`): a PDF's pages and their text are loaded a second
+# time for it, about a third more time per text PDF; without, the review application finds the
+# boxes of a report's values when it is opened
+BOXES = False
 SPACES = regex.compile(r"\s+")
 
 

@@ -175,6 +175,7 @@ def values(out: Path, rid: str) -> tuple[dict | None, list[dict]]:
                         "where": _where(places.get((table, key, field))),
                     }
                 )
+    _box(f, [i["where"] for i in items if i["where"] and i["where"]["box"] is None])
     texts = [
         i["where"]
         for i in items
@@ -192,6 +193,23 @@ def values(out: Path, rid: str) -> tuple[dict | None, list[dict]]:
                 text[w["end"] : hi],
             )
     return f, items
+
+
+def _box(f: dict, places: list[dict]) -> None:
+    """The boxes the evidence table does not hold (an ingest without --boxes), found now: on
+    the PDF's text, or on a scanned page's OCR lines (the OCR cache; never a new OCR)."""
+    path = Path(f["source_path"])
+    if not places or f["file_format"] != "pdf" or "!" in f["source_path"] or not path.is_file():
+        return
+    scanned = tuple({w["page"] for w in places if w.get("method") == "ocr"})
+    boxes = ev.PdfBoxes(path, scanned)
+    try:
+        for w in places:
+            got = boxes.box(w["page"], w["raw"])
+            if got is not None:
+                w["box"], w["size"] = list(got[0]), list(got[1])
+    finally:
+        boxes.close()
 
 
 def _rows_of(store: Store, table: str, rid: str) -> list[dict]:

@@ -105,7 +105,7 @@ def _records(inp: Input, rid: str, fmt: Format, size: int, doc: extract.Document
         )
     status, error = (FileStatus.PARTIAL, "; ".join(doc.warnings)) if doc.warnings else (FileStatus.OK, None)
     try:
-        found = tuple(evidence.collect(doc, recs, inp.path))
+        found = tuple(evidence.collect(doc, recs, inp.path if evidence.BOXES else None))
     except Exception as exc:  # where values stand is for review: its failure costs no record
         found = ()
         status, error = (
@@ -282,6 +282,7 @@ class Task:
     job: Job
     files: tuple[tuple[Input, str, Format], ...]
     ocr_cache: str | None = None  # the dataset's OCR cache folder (extract.ocr.OcrCache)
+    boxes: bool = False  # find each value's box on its PDF or scanned page (jixiao.evidence)
 
 
 OCR_CACHE = "ocr-cache"  # in the dataset folder: OCR results by page image, kept across runs
@@ -292,6 +293,7 @@ def work(task: Task) -> list[Sealed]:
     from extract import ocr
 
     ocr.cache_in(task.ocr_cache)
+    evidence.BOXES = task.boxes
     if task.job is Job.LEGACY:
         return [seal(r) for r in process_legacy(list(task.files))]
     ((inp, rid, _),) = task.files  # the format planned; the worker sniffs the bytes it reads again
@@ -339,7 +341,12 @@ class Plan:
 
 
 def plan(
-    paths: Iterable[Path], out: Path, scratch: Path, reprocess: bool = False, limits: Limits | None = None
+    paths: Iterable[Path],
+    out: Path,
+    scratch: Path,
+    reprocess: bool = False,
+    limits: Limits | None = None,
+    boxes: bool = False,
 ) -> Plan:
     """What to do with every input (see Plan)."""
     had = known(out)  # (report id, source path) -> (extractor version, status)
@@ -421,9 +428,9 @@ def plan(
         elif fmt in LEGACY:
             legacy.append((inp, rid, fmt))
         else:
-            p.tasks.append(Task(Job.FILE, ((inp, rid, fmt),), cache))
+            p.tasks.append(Task(Job.FILE, ((inp, rid, fmt),), cache, boxes))
     for i in range(0, len(legacy), LEGACY_BATCH):
-        p.tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH]), cache))
+        p.tasks.append(Task(Job.LEGACY, tuple(legacy[i : i + LEGACY_BATCH]), cache, boxes))
     # a zip's row is settled at once: its members that duplicate it wait for nothing
     for rid in {r.file.report_id for r in p.settled} & p.waiting.keys():
         p.settled.extend(p.waiting.pop(rid))
@@ -560,6 +567,7 @@ def ingest(
     commit_every: int = 500,
     on_plan: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
+    boxes: bool = False,
 ) -> Summary:
     """Ingest every file under `paths` into the dataset at `out`.
 
@@ -568,7 +576,9 @@ def ingest(
     only what is missing. One run at a time writes a dataset (Busy)."""
     out = Path(out)
     with writing(out):
-        return _ingest(paths, out, workers, progress, limits, reprocess, commit_every, on_plan, scheduler)
+        return _ingest(
+            paths, out, workers, progress, limits, reprocess, commit_every, on_plan, scheduler, boxes
+        )
 
 
 def _ingest(
@@ -581,12 +591,13 @@ def _ingest(
     commit_every: int,
     on_plan,
     scheduler,
+    boxes: bool = False,
 ) -> Summary:
     t0 = time.perf_counter()
     scratch = _scratch()
     Store(out).repair()  # a run killed inside its last commit: finish it first
     try:
-        p = plan(paths, out, scratch, reprocess, limits)
+        p = plan(paths, out, scratch, reprocess, limits, boxes)
         pending = [seal(r) for r in p.settled]
         if on_plan:  # files in all, and the bytes of those to read (what the time left goes by)
             on_plan(
@@ -620,7 +631,7 @@ def _ingest(
                     batch = value
                 elif task.job is Job.LEGACY and len(task.files) > 1:
                     # a batch that hung or died: each file alone, within its own time limit
-                    retry.extend(Task(Job.LEGACY, (f,), task.ocr_cache) for f in task.files)
+                    retry.extend(Task(Job.LEGACY, (f,), task.ocr_cache, task.boxes) for f in task.files)
                     continue
                 else:
                     batch = _failed(task, value, timeout_of)

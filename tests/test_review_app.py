@@ -301,3 +301,34 @@ def test_a_reviewer_corrects_one_figure_and_confirms_another(server, tmp_path, m
     assert run_cli([inp], out, "--reprocess") == 0
     assert read_table(out, "files")["extractor_version"].iloc[0] == "9.9.9"
     assert shown() == want
+
+
+def evidence_row(out: Path, name: str, field: str) -> dict:
+    ev = read_table(out, "evidence")
+    rid = rid_of(out, name)
+    rows = ev[(ev["report_id"] == rid) & (ev["record_table"] == "reports") & (ev["field"] == field)]
+    return rows.iloc[0].to_dict()
+
+
+def test_the_evidence_table_says_where_each_value_stands(dataset):
+    """Page, offsets, raw text and how it was read, for every format; no boxes without --boxes
+    (the review application finds them when a report is opened)."""
+    import pandas as pd
+
+    _, out = dataset
+    pdf = evidence_row(out, "000.pdf", "budget_adjusted")
+    assert (pdf["page"], pdf["method"]) == (1, "sentence") and "477.72" in pdf["raw"]
+    assert pd.isna(pdf["x0"])
+    word = evidence_row(out, "000.docx", "budget_adjusted")
+    assert pd.isna(word["page"]) and word["char_end"] > word["char_start"] and "477.72" in word["raw"]
+
+
+@needs_engine
+def test_ingest_with_boxes_writes_them_into_the_evidence_table(tmp_path):
+    inp = copy_samples(["000.pdf", "101.scan.pdf"], tmp_path / "in")
+    out = tmp_path / "out"
+    assert run_cli([inp], out, "--boxes") == 0
+    for name, method in (("000.pdf", "sentence"), ("101.scan.pdf", "ocr")):
+        e = evidence_row(out, name, "budget_adjusted")
+        assert e["method"] == method
+        assert 0 <= e["x0"] < e["x1"] <= e["page_width"] and 0 <= e["y0"] < e["y1"] <= e["page_height"]
