@@ -253,6 +253,8 @@ def reconcile(out: Path) -> set[str]:
     from export.schema import TABLES
     from export.writers import to_arrow
 
+    if not (Path(out) / CORRECTIONS).exists():
+        return set()  # nobody has decided anything: nothing to bring in line
     standing = latest(load(out))
     store = Store(Path(out))
     if store.current() is None:

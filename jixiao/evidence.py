@@ -74,18 +74,36 @@ def needles(value, amount_raw: str | None = None) -> list[str]:
     return [n for n in out if n]
 
 
-def locate(doc, value, page: int | None, amount: dict | None = None) -> Evidence | None:
-    """The first place `value` stands in the Document `doc`: on its amount's page, else on
-    the row's `page`, else anywhere; None where it is nowhere to be found."""
+ROW_REACH = 400  # characters after a row's name (a project's, an indicator's) its values stand within
+
+
+def locate(
+    doc, value, page: int | None, amount: dict | None = None, anchor: str | None = None
+) -> Evidence | None:
+    """The first place `value` stands in the Document `doc`: at its amount, else after its
+    row's name (`anchor`: an indicator's 三级指标, a project's name) on the row's page, else on
+    that page, else anywhere; None where it is nowhere to be found. The name first, so that
+    an indicator's weight "10" is the one in its row, not the first 10 on the page."""
     if amount is not None and amount.get("char_start") is not None:
         return Evidence(amount.get("page"), amount["char_start"], amount["char_end"], amount.get("raw"))
     pages = doc.pages
     at = [i for i, p in enumerate(pages) if p.number == page]
     order = at + [i for i in range(len(pages)) if i not in at] if at else range(len(pages))
-    for needle in needles(value, amount.get("raw") if amount else None):
+    wanted = needles(value, amount.get("raw") if amount else None)
+    if anchor:
         for i in order:
             text = pages[i].text
-            k = text.find(needle)
+            a = text.find(anchor)
+            if a < 0:
+                continue
+            for needle in wanted:
+                k = text.find(needle, a + len(anchor), a + len(anchor) + ROW_REACH)
+                if k >= 0:
+                    return Evidence(pages[i].number, k, k + len(needle), needle)
+            break
+    for needle in wanted:
+        for i in order:
+            k = pages[i].text.find(needle)
             if k >= 0:
                 return Evidence(pages[i].number, k, k + len(needle), needle)
     return None
@@ -245,11 +263,18 @@ def collect(doc, records, path: Path | None = None) -> list[dict]:
                 row = {f: getattr(obj, f, None) for f in ("project_name", "level1", "level2", "level3")}
                 key = row_key(table, row)
                 page = getattr(obj, "page", None)
+                anchor = (
+                    row["level3"]
+                    if table == "indicators"
+                    else row["project_name"]
+                    if table == "projects"
+                    else None
+                )
                 for field in FIELDS[table]:
                     v = getattr(obj, field, None)
                     if v is None:
                         continue
-                    hit = locate(doc, v, page, amount_for(amounts, table, field, v, page))
+                    hit = locate(doc, v, page, amount_for(amounts, table, field, v, page), anchor)
                     e: dict[str, object] = {
                         "record_table": table,
                         "row_key": key,

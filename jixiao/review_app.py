@@ -86,12 +86,17 @@ def _wan(v) -> str:
 
 def queue(out: Path) -> list[dict]:
     """The reports, worst first: findings (errors count thrice), values whose correction no
-    longer applies, OCR, usual fields missing; reports already reviewed last."""
+    longer applies, money read by OCR or from a sentence rather than a form's cell (or found
+    nowhere), OCR, usual fields missing; reports already reviewed last."""
     store = Store(out)
     files = {f["report_id"]: f for f in _table(store, "files") if f["status"] in ("ok", "partial")}
     findings: dict[str, list[dict]] = {}
     for x in _table(store, "findings"):
         findings.setdefault(x["report_id"], []).append(x)
+    loose: dict[str, int] = {}  # money values not read from a form's cell
+    for e in _table(store, "evidence"):
+        if e["field"] in ev.MONEY and e.get("method") != "form_cell":
+            loose[e["report_id"]] = loose.get(e["report_id"], 0) + 1
     marks: dict[str, dict[str, int]] = {}
     for name in rv.REVIEWED:
         for r in _table(store, name):
@@ -108,7 +113,14 @@ def queue(out: Path) -> list[dict]:
         m = marks.get(rid, {"decided": 0, "stale": 0})
         missing = [k for k in USUAL.get(r.get("report_kind") or "", ()) if r.get(k) is None]
         errors = sum(x["severity"] == "error" for x in fs)
-        worst = 3 * errors + (len(fs) - errors) + 2 * m["stale"] + (2 if f.get("ocr") else 0) + len(missing)
+        worst = (
+            3 * errors
+            + (len(fs) - errors)
+            + 2 * m["stale"]
+            + loose.get(rid, 0)
+            + (2 if f.get("ocr") else 0)
+            + len(missing)
+        )
         reviewed = m["decided"] > 0 and m["stale"] == 0
         out_rows.append(
             {
@@ -121,6 +133,7 @@ def queue(out: Path) -> list[dict]:
                 "errors": errors,
                 "ocr": bool(f.get("ocr")),
                 "missing": missing,
+                "loose": loose.get(rid, 0),
                 "decided": m["decided"],
                 "stale": m["stale"],
                 "status": "reviewed" if reviewed else "to_review",

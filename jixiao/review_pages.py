@@ -71,15 +71,15 @@ QUEUE = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>复
 <option value="reviewed"{% if want.status == "reviewed" %} selected{% endif %}>已复核</option></select></label>
 <button>筛选</button></p></form>
 <table id="queue"><tr><th>文件</th><th>单位</th><th>年度</th><th>类型</th><th>问题</th><th>OCR</th>
-<th>缺少</th><th>已复核值</th><th>待重新复核</th><th>状态</th></tr>
+<th>非表格读取的金额</th><th>缺少</th><th>已复核值</th><th>待重新复核</th><th>状态</th></tr>
 {% for q in rows %}<tr class="q" data-id="{{ q.report_id }}">
 <td><a href="report/{{ q.report_id }}">{{ q.file_name }}</a></td><td>{{ q.unit_name }}</td>
 <td>{{ q.fiscal_year if q.fiscal_year is not none else "" }}</td><td>{{ q.report_kind }}</td>
 <td>{{ q.findings }}{% if q.errors %}（错误 {{ q.errors }}）{% endif %}</td><td>{{ "是" if q.ocr else "" }}</td>
-<td>{{ q.missing | join("、") }}</td><td>{{ q.decided }}</td><td>{{ q.stale or "" }}</td>
+<td>{{ q.loose or "" }}</td><td>{{ q.missing | join("、") }}</td><td>{{ q.decided }}</td><td>{{ q.stale or "" }}</td>
 <td>{{ "已复核" if q.status == "reviewed" else "待复核" }}</td></tr>
-{% else %}<tr><td colspan="10">没有报告</td></tr>{% endfor %}</table>
-<p class="note">按问题多少排序：检查发现的问题（错误计三倍）、更正后读取值已变化的字段、OCR 识别、同类报告通常有而本报告缺少的字段。</p>
+{% else %}<tr><td colspan="11">没有报告</td></tr>{% endfor %}</table>
+<p class="note">按问题多少排序：检查发现的问题（错误计三倍）、更正后读取值已变化的字段、从正文句子或 OCR 而非表格单元格读取（或未找到出处）的金额、OCR 识别、同类报告通常有而本报告缺少的字段。</p>
 </main></body></html>""".replace("{{ css }}", CSS)
 
 REPORT = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{{ f.file_name }} · 复核</title>
