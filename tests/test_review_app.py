@@ -165,11 +165,32 @@ def test_a_unit_named_like_markup_shows_as_text(dataset):
 
 
 @needs_engine
-def test_the_queue_puts_the_scan_first_and_lists_every_report(dataset):
+def test_the_queue_lists_every_report_worst_first_and_reviewed_last(dataset):
     _, out = dataset
     q = queue(out)
     assert sorted(x["file_name"] for x in q) == sorted(NAMES)
-    assert q[0]["file_name"] == "101.scan.pdf" and q[0]["ocr"]
+    assert [x["worst"] for x in q] == sorted((x["worst"] for x in q), reverse=True)
+    scan = next(x for x in q if x["file_name"] == "101.scan.pdf")
+    assert scan["ocr"] and scan["worst"] >= 2
+    first = q[0]
+    review.append(
+        out,
+        review.Correction(
+            first["report_id"],
+            "reports",
+            "",
+            "unit_name",
+            first["unit_name"],
+            first["unit_name"],
+            review.CONFIRM,
+            "王会计",
+            review.now(),
+        ),
+    )
+    with jixiao.run.writing(out):
+        review.reconcile(out)
+    again = queue(out)
+    assert again[-1]["report_id"] == first["report_id"] and again[-1]["status"] == "reviewed"
 
 
 def box_text(image_path: Path, box, size, scale: float) -> str:
