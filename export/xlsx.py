@@ -308,33 +308,45 @@ def _write_sheet(wb: Workbook, title: str, cols: list[Column], table: pa.Table) 
             ws.append([_cell(ws, r.get(c.source), c.kind, styles) for c in cols])
 
 
-REVIEW_SHEET = "人工复核"
+REVIEW_SHEET = "人工复核"  # how many values a person reviewed, corrected, ...
+DECISIONS_SHEET = "复核记录"  # every decision, as DIR/corrections.csv holds it
 
 
 def _write_review(wb: Workbook, tables: dict[str, pa.Table], out_dir: Path) -> None:
-    """How many values a person reviewed and corrected, then every decision (corrections.csv)."""
+    """How many values a person reviewed and corrected; then every decision (corrections.csv)."""
     from export import review
 
     s = review.summary({n: tables[n].to_pylist() for n in review.REVIEWED if n in tables})
-    ws = wb.create_sheet(REVIEW_SHEET)
-    ws.column_dimensions["A"].width = 24
-    for letter in "BCDEFGHIJ":
-        ws.column_dimensions[letter].width = 16
-    ws.append([s.line()])
-    for label, n in (
+    counts = [
         ("复核的值", s.values),
         ("其中：确认", s.confirmed),
-        ("更正", s.corrected),
-        ("标为未说明", s.not_stated),
+        ("其中：更正", s.corrected),
+        ("其中：标为未说明", s.not_stated),
         ("读取已变化、待重新复核", s.stale),
         ("涉及报告", s.reports),
-    ):
-        ws.append([label, n])
-    ws.append([])
+    ]
+    _plain_sheet(wb, REVIEW_SHEET, ("项目", "数量"), counts, (28, 12))
     heads = ("文件 sha256", "表", "行", "字段", "读取值", "决定值", "决定", "复核人", "时间（UTC）", "备注")
-    ws.append(list(heads))
-    for c in review.load(out_dir):
-        ws.append([_text(ws, str(getattr(c, k))) for k in review.COLUMNS])
+    log = [[str(getattr(c, k)) for k in review.COLUMNS] for c in review.load(out_dir)]
+    _plain_sheet(wb, DECISIONS_SHEET, heads, log, (24, 10, 30, 18, 14, 14, 12, 10, 22, 30))
+
+
+def _plain_sheet(wb: Workbook, title: str, heads, rows, widths) -> None:
+    """A small sheet like the others: bold header row, frozen, filters on."""
+    ws = wb.create_sheet(title)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    head = []
+    for h in heads:
+        cell = WriteOnlyCell(ws, h)
+        cell.font = bold
+        head.append(cell)
+    ws.append(head)
+    for r in rows:
+        ws.append([_text(ws, v) if isinstance(v, str) else v for v in r])
 
 
 def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:

@@ -173,7 +173,7 @@ def test_the_html_report_and_the_workbook_count_the_decisions(seed, tmp_path):
     from openpyxl import load_workbook
 
     from export.html_report import render
-    from export.xlsx import REVIEW_SHEET, write_xlsx
+    from export.xlsx import DECISIONS_SHEET, REVIEW_SHEET, write_xlsx
 
     _, out = seed
     decide(out, "budget_adjusted", "4777200", "4777300")
@@ -183,13 +183,19 @@ def test_the_html_report_and_the_workbook_count_the_decisions(seed, tmp_path):
     line = "人工复核：1 份报告的 3 个值（确认 1，更正 1，标为未说明 1）。"
     assert f'<p class="note" id="review">{line}</p>' in render(out)
     write_xlsx(out, tmp_path / "book.xlsx")
-    ws = load_workbook(tmp_path / "book.xlsx", read_only=True)[REVIEW_SHEET]
-    rows = [r for r in ws.iter_rows(values_only=True)]
-    assert rows[0][0] == line
-    assert rows[1][:2] == ("复核的值", 3) and rows[3][:2] == ("更正", 1)
-    log = [r for r in rows if r and r[0] == report(out)["report_id"]]
-    assert [(r[3], r[6]) for r in log] == [
-        ("budget_adjusted", "corrected"),
-        ("budget_initial", "confirmed"),
-        ("self_score", "not_stated"),
+    book = load_workbook(tmp_path / "book.xlsx", read_only=True)
+    counts = dict(list(book[REVIEW_SHEET].iter_rows(values_only=True))[1:])
+    assert counts == {
+        "复核的值": 3,
+        "其中：确认": 1,
+        "其中：更正": 1,
+        "其中：标为未说明": 1,
+        "读取已变化、待重新复核": 0,
+        "涉及报告": 1,
+    }
+    log = list(book[DECISIONS_SHEET].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[3], r[6]) for r in log] == [
+        (report(out)["report_id"], "budget_adjusted", "corrected"),
+        (report(out)["report_id"], "budget_initial", "confirmed"),
+        (report(out)["report_id"], "self_score", "not_stated"),
     ]
