@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,13 +49,14 @@ class OcrLine:
     x1: float
     bottom: float
     score: float
+    size: float = 0.0  # the type size in pixels where the line was measured in pieces (_split_at_gaps)
 
 
 # The runtimes RapidOCR comes on, fastest first; JIXIAO_OCR_ENGINE names one to use alone.
 ENGINES = ("rapidocr_openvino", "rapidocr_onnxruntime")
 # what this module does to a page image before the engine sees it and to the lines after,
 # and how the engine is run (_fixed_shapes): part of a cached result's key, raised when any changes
-PIPELINE = 5
+PIPELINE = 9
 # Text lines go to the recogniser in batches of REC_BATCH, each padded to a width that is a
 # multiple of REC_WIDTH_STEP line heights (see _fixed_shapes)
 REC_BATCH = 6
@@ -154,7 +155,7 @@ class OcrCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            rows = [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.score] for ln in read.lines]
+            rows = [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.score, ln.size] for ln in read.lines]
             tmp.write_text(
                 json.dumps({"turn": read.turn, "lines": rows}, ensure_ascii=False), encoding="utf-8"
             )
@@ -217,12 +218,83 @@ def read_image(image) -> Read:
         pixels = _pixels(image)
         lines = _engine_lines(eng, pixels)
     _, cells = _grid(pixels[:, :, 0])
+    lines = _split_at_gaps(eng, pixels, lines)
     lines += _read_cells(eng, pixels, [c for c in cells if not any(_inside(ln, c) for ln in lines)])
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     read = Read(lines, cached=False, turn=turn)
     if _cache is not None:
         _cache.put(key, read)
     return read
+
+
+GAP = 0.5  # a blank this wide inside a text box, in line heights, parts two cells of a row
+CELL_MARK = "\t"  # where an OCR line's text was parted at such a gap
+
+
+def _split_at_gaps(eng: Engine, pixels, lines: list[OcrLine]) -> list[OcrLine]:
+    """A form without ruling lines scans as rows whose cells the detector takes for one text
+    box ("1.2万亩1.2万亩1010" where the page shows 1.2万亩  1.2万亩  10  10). Where a box holds
+    blank columns half a line high or wider between its marks, its pieces are recognised one
+    by one (a page's pieces in one batch) and its text keeps a CELL_MARK between them. Letter-
+    spaced text (a title set 绩 效 自 评, every piece one character) is left whole."""
+    import numpy as np
+
+    rec = getattr(eng.read, "text_rec", None)
+    if rec is None:
+        return lines
+    pieces: list[tuple[int, tuple[int, int, int, int]]] = []  # (line index, piece box)
+    for n, ln in enumerate(lines):
+        x0, y0, x1, y1 = int(ln.x0), int(ln.top), int(ln.x1), int(ln.bottom)
+        h = y1 - y0
+        if h < GLYPH or x1 - x0 < 3 * h:
+            continue
+        box = pixels[y0:y1, x0:x1, 0]
+        ink = (box < float(np.median(box)) - INK).any(axis=0)
+        cols = np.flatnonzero(ink)
+        if len(cols) < 2:
+            continue
+        gaps = np.flatnonzero(np.diff(cols) > GAP * h)
+        if not len(gaps):
+            continue
+        starts = [cols[0], *(cols[g + 1] for g in gaps)]
+        ends = [*(cols[g] + 1 for g in gaps), cols[-1] + 1]
+        if all(e - s < 1.2 * h for s, e in zip(starts, ends)):
+            continue  # every piece one character wide: letter-spaced text
+        pieces.extend((n, (x0 + int(s), y0, x0 + int(e), y1)) for s, e in zip(starts, ends))
+    if not pieces:
+        return lines
+    pad = 4
+    crops = []
+    for _, (a, t, b, u) in pieces:
+        crop = np.full((u - t + 2 * pad, b - a + 2 * pad, 3), 255, np.uint8)
+        crop[pad:-pad, pad:-pad] = pixels[t:u, a:b]
+        crops.append(crop)
+    got, _ = rec(crops)
+    texts: dict[int, list[str]] = {}
+    inked: dict[int, float] = {}  # the width of a line's pieces, its gaps left out
+    for (n, (a, _, b, _)), (text, score) in zip(pieces, got):
+        texts.setdefault(n, []).append(text.strip() if score >= MIN_SCORE else "")
+        inked[n] = inked.get(n, 0.0) + (b - a)
+    out = []
+    for n, ln in enumerate(lines):
+        parts = texts.get(n)
+        # only a parting that reads the line's own text again: the pieces give its spaces,
+        # never other characters (a faint 、 in a gap would be lost, a bracket read half-width)
+        if parts and all(parts) and SPACE_RUN.sub("", "".join(parts)) == SPACE_RUN.sub("", ln.text):
+            text = parts[0]
+            for part in parts[1:]:
+                # a full-width comma, colon or bracket leaves half its square blank: no cell ends there
+                text += ("" if PUNCT_END.search(text) or PUNCT_START.match(part) else CELL_MARK) + part
+            ems = sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+            size = inked[n] / ems if ems >= 4 else 0.0
+            ln = OcrLine(mend_numbers(text), ln.x0, ln.top, ln.x1, ln.bottom, ln.score, size)
+        out.append(ln)
+    return out
+
+
+SPACE_RUN = regex.compile(r"\s+")
+PUNCT_END = regex.compile(r"[，。：；、,.;:（(《“‘）)》”’]$")
+PUNCT_START = regex.compile(r"[，。：；、（(《“‘）)》”’]")
 
 
 def _pixels(image):
@@ -431,8 +503,10 @@ def _type_size(ln: OcrLine) -> float:
     """The type size of an OCR line in pixels. A box's height varies with the glyphs it holds
     (brackets, descenders); its width over its characters (a Chinese character is one em,
     a digit or Latin letter half) is steadier once a line has a few characters."""
+    if ln.size:  # measured on its pieces, the gaps between them left out
+        return ln.size
     ems = sum(0.5 if ch.isascii() else 1.0 for ch in ln.text if not ch.isspace())
-    if ems >= 4:
+    if ems >= 4 and CELL_MARK not in ln.text:  # a row parted at its gaps is wider than its type
         return (ln.x1 - ln.x0) / ems
     return (ln.bottom - ln.top) * 0.8
 
@@ -486,7 +560,7 @@ def page_items(image) -> OcrPage:
         typical = gaps[len(gaps) // 2] if gaps else 0
         for k, i in enumerate(mine):
             lines_in = sorted(in_cell.get(i, []), key=lambda ln: (ln.top, ln.x0))
-            text = "".join(ln.text for ln in lines_in)
+            text = "".join(ln.text.replace(CELL_MARK, "") for ln in lines_in)
             r, c = row_of[k], col_of[k]
             # a thin row left by a page break ("度" of a cut cell): a cell that only starts
             # there because a ruling line is faint belongs to the row its text stands in
@@ -506,7 +580,7 @@ def page_items(image) -> OcrPage:
         size = _type_size(ln) * scale
         items.append(
             PlacedText(
-                ln.text,
+                ln.text.replace(CELL_MARK, " "),
                 ln.top * scale,
                 ln.bottom * scale,
                 ln.x0 * scale,
@@ -517,11 +591,14 @@ def page_items(image) -> OcrPage:
             )
         )
     items.sort(key=lambda d: d.top)
-    return OcrPage(_merge_same_line(items), read.cached)
+    return OcrPage(_merge_same_line(items, gray), read.cached)
 
 
-def _merge_same_line(items: list[Placed]) -> list[Placed]:
-    """OCR may cut one printed line into several boxes: join boxes that share a line."""
+def _merge_same_line(items: list[Placed], gray=None) -> list[Placed]:
+    """OCR may cut one printed line into several boxes: join boxes that share a line. Boxes
+    apart by a blank of half a line or more on the page (measured on the image: the
+    detector's boxes reach past their ink, and may overlap) are two cells of a row, and a
+    space parts them, as a PDF's text layer has it; nearer, they are one run of text."""
     out: list[Placed] = []
     for it in items:
         prev = out[-1] if out else None
@@ -529,12 +606,32 @@ def _merge_same_line(items: list[Placed]) -> list[Placed]:
             isinstance(prev, PlacedText)
             and isinstance(it, PlacedText)
             and abs(it.top - prev.top) < it.size * 0.5
-            and it.x0 > prev.x1 - 2
+            and it.x0 > prev.x1 - it.size * 0.5
         ):
-            out[-1] = joined(prev, it)
+            apart = _blank_between(gray, prev, it) >= GAP * (it.bottom - it.top)
+            out[-1] = replace(joined(prev, it), text=prev.text + (" " if apart else "") + it.text)
         else:
             out.append(it)
     return out
+
+
+def _blank_between(gray, a: PlacedText, b: PlacedText) -> float:
+    """The widest blank (no ink), in points, between the middle of box `a` and the middle of
+    box `b` of one line on the page image; their distance apart where no image is given."""
+    import numpy as np
+
+    if gray is None:
+        return b.x0 - a.x1
+    k = DPI / 72
+    top, bottom = int(min(a.top, b.top) * k), int(max(a.bottom, b.bottom) * k) + 1
+    left, right = int((a.x0 + a.x1) / 2 * k), int((b.x0 + b.x1) / 2 * k)
+    if right <= left or bottom <= top:
+        return b.x0 - a.x1
+    band = gray[top:bottom, left:right]
+    cols = np.flatnonzero((band < float(np.median(band)) - INK).any(axis=0))
+    if len(cols) < 2:
+        return (right - left) / k
+    return float(np.diff(cols).max() - 1) / k
 
 
 def read_picture(path, fmt=None):  # fmt: Format.IMAGE, as extract.read passes it

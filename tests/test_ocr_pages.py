@@ -376,3 +376,29 @@ def test_the_onnxruntime_engine_reads_the_scan_as_openvino_does(monkeypatch):
         ocr.engine.cache_clear()
     assert doc.ocr_pages == 2
     assert "校舍维修改造" in doc.text and "920.50" in doc.text
+
+
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+
+
+@pytest.mark.slow
+@needs_engine
+@pytest.mark.skipif(not CJK_FONT.exists(), reason="no Noto CJK font (fonts-noto-cjk)")
+def test_a_row_of_an_unruled_form_keeps_its_cells_apart():
+    """A form without ruling lines: the detector takes a row's cells for one text box, and
+    the recogniser reads them run together (1.2万亩1.2万亩1010). The blank columns between
+    them part the row, as a PDF's text layer parts its cells with spaces; a sentence with a
+    full-width comma in it is left as it is."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT), 22)
+    img = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(img)
+    x = 150
+    for cell in ("造林面积", "1.2万亩", "1.2万亩", "10", "10"):
+        draw.text((x, 400), cell, fill="black", font=font)
+        x += int(draw.textlength(cell, font=font)) + 30  # about 1.4 characters apart
+    draw.text((150, 500), "全年预算数477.72万元，执行率100%，自评得分98.5分。", fill="black", font=font)
+    texts = [it.text for it in ocr.page_items(img).items if isinstance(it, PlacedText)]
+    assert texts[0] == "造林面积 1.2万亩 1.2万亩 10 10"
+    assert texts[1] == "全年预算数477.72万元，执行率100%，自评得分98.5分。"
