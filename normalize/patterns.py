@@ -55,8 +55,10 @@ def new_document() -> None:
 # any run of spaces, tabs or line breaks: "全年预算\n数" squashed is "全年预算数"
 SPACES = regex.compile(r"\s+")
 
-# 403.51 | 1,234.56 | 2 345.60 (thin space groups are rare; commas common) | 100
-NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+# 403.51 | 1,234.56 | 2 345.60 (thin space groups are rare; commas common) | 100. Not the digits
+# after a figure and a full-width comma or 、 ("477，72万元", "22、64万元"): a decimal point
+# misread by OCR, where the digits alone would be another, wrong figure
+NUMBER = r"(?<![\d.,]|\d[，、])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
 
 # Chinese numerals written out: 贰拾叁 | 四百零三 | 一点五
 CN_NUMBER = r"[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟点]+"

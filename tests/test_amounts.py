@@ -133,6 +133,11 @@ def test_parse_money_none(text, unit):
             "远程视频会议系统正常运行, 节约差旅成本 5%, 提高行政效率。", [], id="percentages_are_not_money"
         ),
         pytest.param("截至2023年12月31日", [], id="dates_are_not_money"),
+        pytest.param(
+            "公用经费22、64万元，全年预算数477，72万元，执行数477.72万元",
+            [("477.72万元", D("4777200.00"))],
+            id="a_decimal_point_misread_by_ocr_leaves_no_figure",
+        ),
         pytest.param("", [], id="empty"),
     ],
 )
