@@ -125,9 +125,17 @@ def _review(args) -> int:
         print("jixiao: --reviewer NAME: who decides is written with each decision", file=sys.stderr)
         return 2
     where = f"http://{args.host}:{args.port}/" + (f"?token={args.token}" if args.token else "")
-    print(f"jixiao: reviewing {args.dir} as {args.reviewer}: open {where}", file=sys.stderr)
     try:
-        serve(args.dir, args.reviewer, args.host, args.port, args.token)
+        serve(
+            args.dir,
+            args.reviewer,
+            args.host,
+            args.port,
+            args.token,
+            ready=lambda: print(
+                f"jixiao: reviewing {args.dir} as {args.reviewer}: open {where}", file=sys.stderr
+            ),
+        )
     except ValueError as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2

@@ -410,10 +410,18 @@ def create_app(out: Path, reviewer: str, token: str | None = None):
 
 
 def serve(
-    out: Path, reviewer: str, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+    out: Path,
+    reviewer: str,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    ready=None,
 ) -> None:
-    """Run the application until interrupted. A host other than loopback needs a token."""
+    """Run the application until interrupted. A host other than loopback needs a token;
+    `ready()` is called once it is allowed to start."""
     if not _loopback(host) and host != "localhost" and not token:
         raise ValueError(f"--host {host} is reachable from other machines: give --token")
     app = create_app(out, reviewer, token)
+    if ready is not None:
+        ready()
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=False)

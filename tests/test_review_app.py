@@ -353,3 +353,12 @@ def test_ingest_with_boxes_writes_them_into_the_evidence_table(tmp_path):
         e = evidence_row(out, name, "budget_adjusted")
         assert e["method"] == method
         assert 0 <= e["x0"] < e["x1"] <= e["page_width"] and 0 <= e["y0"] < e["y1"] <= e["page_height"]
+
+
+def test_the_command_refuses_another_host_without_a_token_and_a_missing_dataset(dataset, tmp_path, capsys):
+    from jixiao.cli import main
+
+    _, out = dataset
+    assert main(["review", str(out), "--reviewer", "王会计", "--host", "0.0.0.0"]) == 2
+    assert "give --token" in capsys.readouterr().err
+    assert main(["review", str(tmp_path / "nothing"), "--reviewer", "王会计"]) == 2
