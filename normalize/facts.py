@@ -62,6 +62,7 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
     hits = [(m.start(), m.end(), P.SPACES.sub("", m.group(0))) for m in label_pattern().finditer(view)]
     hits = _with_near(hits, near_labels().find(view))
     facts: list[Fact] = []
+    said: int | None = None  # where a label said of a project ended (_of_project)
     for i, (s, e, label) in enumerate(hits):
         field = field_of(label)
         if NOT_OWN.search(folded[max(0, s - 3) : s]):
@@ -88,6 +89,8 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
         if fact is None:
             continue
         value, raw, vs, ve = fact
+        if folded[max(0, s - 2) : s] == "项目":
+            said = e
         facts.append(
             Fact(
                 field,
@@ -97,9 +100,22 @@ def scan(text: str, page: int | None, base: int = 0) -> list[Fact]:
                 Where(page, base + vs, base + ve),
                 _context(text, s, ve),
                 kind == "money",
+                _of_project(folded, s, said),
             )
         )
     return facts
+
+
+# a sentence's end: the figures after it are said of another subject
+SENTENCE_END = regex.compile(r"[。；;\n]")
+
+
+def _of_project(folded: str, s: int, said: int | None) -> bool:
+    """Whether the label at `s` states a project's figure: it follows 项目 ("项目全年预算数58万元"),
+    or such a label at `said` opened its sentence's figures ("…，执行数58万元" after it)."""
+    if folded[max(0, s - 2) : s] == "项目":
+        return True
+    return said is not None and not SENTENCE_END.search(folded, said, s)
 
 
 def _with_near(

@@ -85,6 +85,7 @@ class Fact:
     where: Where
     context: str = ""
     money: bool = False
+    of_project: bool = False  # the label follows 项目 ("项目全年预算数58万元"): a project's figure
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,9 @@ def report(r: Reading) -> Reading:
     # the report's text and its own tables in document order; a project report states its
     # figures in its project's form first (the standard's place for them), then in its text
     facts = [x for f in own if f.name for x in f.facts] + _in_order(r, [f for f in own if not f.name])
+    # a department's figures are its own: "项目全年预算数58万元" is a project's, wherever it stands
+    # (an item whose title was not read as one leaves its sentences in the report's text)
+    mine = [x for x in facts if not x.of_project] if kind is ReportKind.DEPT_OVERALL else facts
     keys: dict[str, str] = {}
     for f in own:
         for k, v in f.keys.items():
@@ -182,10 +185,10 @@ def report(r: Reading) -> Reading:
         region=identity.region(unit),
         fiscal_year=identity.fiscal_year(r.title, r.doc.text),
         report_date=identity.report_date(r.doc),
-        **{name: _first(facts, name) for name in REPORT_MONEY},
-        execution_rate=_first(facts, "execution_rate"),
-        self_score=_first(facts, "self_score"),
-        grade=_first(facts, "grade") or keys.get("grade"),
+        **{name: _first(mine, name) for name in REPORT_MONEY},
+        execution_rate=_first(mine, "execution_rate"),
+        self_score=_first(mine, "self_score"),
+        grade=_first(mine, "grade") or keys.get("grade"),
         project_count=stated,
         title=r.title,
         unit_key=linking.unit_key(unit),

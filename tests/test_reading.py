@@ -318,3 +318,19 @@ def test_a_project_period_of_one_whole_year_is_the_year_evaluated(text, year):
     from normalize.identity import fiscal_year
 
     assert fiscal_year(None, text) == year
+
+
+def test_a_department_takes_no_projects_figure_as_its_own():
+    """An item the reader did not take for a project (its title misread by OCR) leaves its
+    sentences in the report's text: "项目全年预算数58万元，执行数58万元" is still a project's."""
+    from normalize import records
+
+    doc = make_doc(
+        "# 龙山县大数据中心2022年部门整体支出绩效自评报告",
+        "一、部门整体支出绩效自评情况",
+        "（1）全覆盖网络建设租赁费项目效自评综述：项目全年预算数58万元，执行数58万元，完成预算的100%。",
+        "部门年初预算数403.51万元。",
+    )
+    r = records(doc).report
+    assert r.report_kind.value == "dept_overall"
+    assert (r.budget_initial, r.budget_adjusted, r.expenditure) == (Decimal("4035100.00"), None, None)
