@@ -295,13 +295,7 @@ def _write_sheet(wb: Workbook, title: str, cols: list[Column], table: pa.Table) 
     for i, c in enumerate(cols, 1):
         width = max([_width(c.header)] + [_width(_shown(r.get(c.source), c.kind)) for r in sample])
         ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
-    bold = Font(bold=True)
-    header = []
-    for c in cols:
-        cell = WriteOnlyCell(ws, c.header)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    _header_row(ws, [c.header for c in cols])
     styles = {kind: _style(ws, fmt) for kind, fmt in FORMAT.items()}
     for batch in table.to_batches(max_chunksize=10_000):
         for r in batch.to_pylist():
@@ -338,15 +332,20 @@ def _plain_sheet(wb: Workbook, title: str, heads, rows, widths) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    _header_row(ws, heads)
+    for r in rows:
+        ws.append([_text(ws, v) if isinstance(v, str) else v for v in r])
+
+
+def _header_row(ws, heads) -> None:
+    """The sheet's first row: the headers, bold."""
     bold = Font(bold=True)
-    head = []
+    row = []
     for h in heads:
         cell = WriteOnlyCell(ws, h)
         cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for r in rows:
-        ws.append([_text(ws, v) if isinstance(v, str) else v for v in r])
+        row.append(cell)
+    ws.append(row)
 
 
 def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:
@@ -356,13 +355,7 @@ def _write_index(wb: Workbook, index: list[tuple[str, str, Column]]) -> None:
     ws.auto_filter.ref = f"A1:F{len(index) + 1}"
     for letter, width in zip("ABCDEF", (12, 16, 26, 30, 24, 60)):
         ws.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    head = []
-    for h in heads:
-        cell = WriteOnlyCell(ws, h)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
+    _header_row(ws, heads)
     for title, table, c in index:
         ws.append([title, table, c.name, c.header, KIND_NAME[c.kind], c.meaning or None])
 

@@ -263,13 +263,7 @@ def _split_at_gaps(eng: Engine, pixels, lines: list[OcrLine]) -> list[OcrLine]:
         pieces.extend((n, (x0 + int(s), y0, x0 + int(e), y1)) for s, e in zip(starts, ends))
     if not pieces:
         return lines
-    pad = 4
-    crops = []
-    for _, (a, t, b, u) in pieces:
-        crop = np.full((u - t + 2 * pad, b - a + 2 * pad, 3), 255, np.uint8)
-        crop[pad:-pad, pad:-pad] = pixels[t:u, a:b]
-        crops.append(crop)
-    got, _ = rec(crops)
+    got, _ = rec([_padded(pixels, box, 4) for _, box in pieces])
     texts: dict[int, list[str]] = {}
     inked: dict[int, float] = {}  # the width of a line's pieces, its gaps left out
     for (n, (a, _, b, _)), (text, score) in zip(pieces, got):
@@ -389,21 +383,25 @@ def _ink(pixels, c: Box, margin: int = 4) -> Box | None:
     return (x0 + left, y0 + top, x0 + right, y0 + bottom)
 
 
+def _padded(pixels, box: Box, pad: int):
+    """The part of the page in `box` (left, top, right, bottom), on white `pad` pixels wide
+    all round: what the recogniser reads a cell or a piece of a line from."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad, 3), 255, np.uint8)
+    crop[pad:-pad, pad:-pad] = pixels[y0:y1, x0:x1]
+    return crop
+
+
 def _read_cells(eng: Engine, pixels, cells: list[Box]) -> list[OcrLine]:
     """The text of each inked cell no detected line fell in, recognised without detection."""
-    import numpy as np
 
     rec = getattr(eng.read, "text_rec", None)
     boxes = [b for b in (_ink(pixels, c) for c in cells) if b is not None]
     if rec is None or not boxes:
         return []
-    pad = 6
-    crops = []
-    for x0, y0, x1, y1 in boxes:
-        crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad, 3), 255, np.uint8)
-        crop[pad:-pad, pad:-pad] = pixels[y0:y1, x0:x1]
-        crops.append(crop)
-    got, _ = rec(crops)
+    got, _ = rec([_padded(pixels, box, 6) for box in boxes])
     return [
         OcrLine(mend_numbers(text), float(b[0]), float(b[1]), float(b[2]), float(b[3]), float(score))
         for b, (text, score) in zip(boxes, got)

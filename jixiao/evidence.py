@@ -20,6 +20,8 @@ from pathlib import Path
 import regex
 
 from export.review import text_of
+from normalize import fields as F
+from normalize.fields import Kind
 
 TEN_THOUSAND = Decimal(10000)
 # find boxes at ingest (`jixiao ingest --boxes`): a PDF's pages and their text are loaded a second
@@ -141,10 +143,10 @@ FIELDS = {
     "projects": ("budget_initial", "budget_adjusted", "expenditure", "execution_rate", "score", "grade"),
     "indicators": ("target", "actual", "weight", "score"),
 }
-MONEY = {"budget_initial", "budget_adjusted", "expenditure"} | {
-    f"{k}_expenditure" for k in ("basic", "personnel", "public", "project")
-}
+# the money fields, as normalize/fields.py declares them
+MONEY = {f.name for table in FIELDS for f in F.RECORDS[table] if f.kind is Kind.MONEY}
 Box = tuple[float, float, float, float]
+AMOUNT_KEYS = ("field", "value", "raw", "page", "char_start", "char_end")  # of an amount, what places a value
 
 
 def amount_for(amounts: list[dict], table: str, field: str, value, page: int | None) -> dict | None:
@@ -245,11 +247,9 @@ def collect(doc, records, path: Path | None = None) -> list[dict]:
     """The evidence table's rows of one report: for each value of its report, projects and
     indicators, where it stands (page, offsets, the box on a PDF or scanned page), how it was
     read, and its raw text. A value found nowhere has a row with no place."""
-    from dataclasses import asdict
-
     from export.review import row_key
 
-    amounts = [asdict(a) for a in records.amounts]
+    amounts = [{k: getattr(a, k) for k in AMOUNT_KEYS} for a in records.amounts]
     boxes = PdfBoxes(path, doc.ocr_page_numbers) if path is not None and doc.format.value == "pdf" else None
     ocr_pages = set(doc.ocr_page_numbers)
     out: list[dict] = []

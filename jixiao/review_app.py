@@ -29,7 +29,9 @@ import regex
 
 from export import Store
 from export import review as rv
+from export.html_report import wan
 from jixiao import evidence as ev
+from normalize import fields as F
 
 HEX64 = regex.compile(r"^[0-9a-f]{64}$")
 # what a report of its kind usually states: missing, it goes up the queue
@@ -37,24 +39,13 @@ USUAL = {
     "dept_overall": ("budget_adjusted", "expenditure", "self_score"),
     "project": ("budget_adjusted", "expenditure", "self_score"),
 }
-LABELS = {
-    "unit_name": "单位名称",
-    "report_date": "报告日期",
-    "budget_initial": "年初预算数",
-    "budget_adjusted": "全年预算数",
-    "expenditure": "全年执行数",
-    "execution_rate": "执行率",
-    "basic_expenditure": "基本支出",
-    "personnel_expenditure": "人员经费",
-    "public_expenditure": "公用经费",
-    "project_expenditure": "项目支出",
-    "self_score": "自评得分",
-    "score": "得分",
-    "grade": "等级",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "weight": "分值",
-}
+
+
+def label(table: str, field: str) -> str:
+    """A field's Chinese header, as normalize/fields.py declares it (the workbook's too)."""
+    return next((f.header for f in F.RECORDS[table] if f.name == field), field)
+
+
 PAGE_SCALE = 1.5  # page images at 108 dpi
 
 
@@ -79,9 +70,7 @@ def _table(store: Store, name: str) -> list[dict]:
 
 
 def _wan(v) -> str:
-    if not isinstance(v, Decimal):
-        return ""
-    return f"{(v / 10000).quantize(Decimal('0.01'))} 万元"
+    return f"{wan(v)} 万元" if isinstance(v, Decimal) else ""
 
 
 def queue(out: Path) -> list[dict]:
@@ -180,7 +169,7 @@ def values(out: Path, rid: str) -> tuple[dict | None, list[dict]]:
                         "table": table,
                         "key": key,
                         "field": field,
-                        "label": LABELS.get(field, field),
+                        "label": label(table, field),
                         "value": rv.text_of(v),
                         "read": read.get(field, rv.text_of(v)),
                         "wan": _wan(v) if field in ev.MONEY else "",

@@ -158,6 +158,9 @@ def engine_calls(monkeypatch, tmp_path) -> Path:
         return ocr.Engine(read, eng.name)
 
     monkeypatch.setattr(ocr, "engine", counting)
+    # no cache left on in this process by another test (jixiao review turns one on): each
+    # test says which cache it reads
+    monkeypatch.setattr(ocr, "_cache", None)
     return log
 
 
